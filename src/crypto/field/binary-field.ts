@@ -40,7 +40,6 @@ export class BinaryField {
   private readonly k: FieldKernels;
   private readonly t1: Fe;
   private readonly t2: Fe;
-  private readonly t3: Fe;
   /** Half-trace as a nibble table, built on first use. */
   private htTable: NibbleTable | null = null;
   /** a -> a^(2^e) tables for the long steps of the inversion chain, built on first use. */
@@ -58,7 +57,6 @@ export class BinaryField {
     this.k = p.kernels;
     this.t1 = this.zero();
     this.t2 = this.zero();
-    this.t3 = this.zero();
     this.chain = [];
     for (let e = p.m - 1; e > 1; e >>= 1) this.chain.unshift(e);
     this.traceBits = [];
