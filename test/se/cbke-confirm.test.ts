@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { keyConfirmation, macUMessage, macVMessage } from "../../src/se/cbke-confirm.js";
 import { fromHex, toHex } from "../../src/util/bytes.js";
 import { isZseError } from "../../src/util/errors.js";
-import { annexC } from "../helpers/vectors.js";
+import { annexC } from "../support/se-vectors.js";
 
 function inputs(suite: 1 | 2) {
   const v = annexC(suite);

@@ -12,7 +12,7 @@ import {
 } from "../../src/se/certificate.js";
 import { fromHex, toHex } from "../../src/util/bytes.js";
 import { isZseError } from "../../src/util/errors.js";
-import { annexC, ecqvVectors } from "../helpers/vectors.js";
+import { annexC, ecqvVectors } from "../support/se-vectors.js";
 
 const bytes = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });
 

@@ -11,7 +11,7 @@ import {
   suitesFromAttribute,
 } from "../../src/se/suites.js";
 import { isZseError } from "../../src/util/errors.js";
-import { annexC } from "../helpers/vectors.js";
+import { annexC } from "../support/se-vectors.js";
 
 describe("CBKE suites (SE 07-5356 C.3.1.1 KeyEstablishmentSuite)", () => {
   it("suite lengths agree with the Annex C exchanges", () => {

@@ -1,5 +1,5 @@
-/** Loads the published vectors in test/vectors/ (see their "source" fields). */
-import { readFileSync } from "node:fs";
+/** Typed access to the SE vectors in test/vectors/ (CBKE Annex C, ECQV; see their "source" fields). */
+import { loadVectors } from "./vectors.js";
 
 export interface AnnexCSide {
   ieee: string;
@@ -32,14 +32,10 @@ export interface EcqvVector {
   public_key?: string;
 }
 
-function load<T>(name: string): T {
-  return JSON.parse(readFileSync(new URL(`../vectors/${name}`, import.meta.url), "utf8")) as T;
-}
-
 export function annexC(suite: 1 | 2): AnnexC {
-  return load<AnnexC>(`cbke_suite${suite}_annex_c.json`);
+  return loadVectors<AnnexC>(`cbke_suite${suite}_annex_c.json`);
 }
 
 export function ecqvVectors(suite: 1 | 2): EcqvVector[] {
-  return load<{ vectors: EcqvVector[] }>(`ecqv_suite${suite}.json`).vectors;
+  return loadVectors<{ vectors: EcqvVector[] }>(`ecqv_suite${suite}.json`).vectors;
 }
