@@ -7,4 +7,5 @@ export * from "./data-types.js";
 export * from "./foundation.js";
 export * from "./header.js";
 export * from "./ids.js";
+export * from "./ke-commands.js";
 export * from "./status.js";
