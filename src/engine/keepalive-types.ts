@@ -7,6 +7,7 @@
  * (server attributes Base and Jitter), with the TCSO statuses of the Exegin stack the seed page
  * (section 6.2) documents (`enum ZbTcsoStatusT`).
  */
+import { ZseError } from "../util/errors.js";
 import type { BaseAction, Eui64Hex } from "./types.js";
 
 // Cluster, profile and attribute identifiers, ranges and defaults live in src/zcl/ids.ts.
@@ -39,10 +40,13 @@ export const TcsoStatus = {
 } as const;
 export type TcsoStatus = (typeof TcsoStatus)[keyof typeof TcsoStatus];
 
-/** Name of a TCSO status, for timelines and logs. */
-export function tcsoStatusName(status: TcsoStatus): string {
-  for (const [name, value] of Object.entries(TcsoStatus)) if (value === status) return name;
-  return `UNKNOWN(${status})`;
+/** The status names ("SUCCESS", "DISCOVERY_UNDERWAY", ...). */
+export type TcsoStatusName = keyof typeof TcsoStatus;
+
+/** Name of a TCSO status, for timelines, logs and string-typed callbacks. */
+export function tcsoStatusName(status: TcsoStatus): TcsoStatusName {
+  for (const [name, value] of Object.entries(TcsoStatus)) if (value === status) return name as TcsoStatusName;
+  throw new ZseError("BAD_VALUE", `TCSO status ${status} is not 0..4`);
 }
 
 /**

@@ -46,8 +46,22 @@ function diffs(xs: number[]): number[] {
 }
 
 describe("Keep-Alive client timing (SE 07-5356 §5.4.2.2.3.4, seed 6.2)", () => {
-  it("seed example: base 1 min, jitter 5 s, TC gone -> DISCOVERY_UNDERWAY every 3 intervals + 5 min cooldown", () => {
-    const net = new FakeNet({ base: 1, jitter: 5, seed: 7 });
+  /**
+   * The seed's example, run on a fake clock. The period between DISCOVERY_UNDERWAY callbacks is
+   *   S + cooldown + I1 + I2 + I3 + readTimeout
+   * where S is the TCSO search time (rejoin + scan answers), cooldown 5 min and each Ik is
+   * base·60 s + jitter draw, i.e. 60..65 s: "3 x 1 min + 5 min", shifted by 0..15 s of jitter,
+   * one read timeout and the search.
+   */
+  function seedExample(opts: { seed: number; readTimeoutMs: number; rejoinMs: number; scanMs: number }) {
+    const net = new FakeNet({
+      base: 1,
+      jitter: 5,
+      seed: opts.seed,
+      sup: { keepAlive: { readTimeoutMs: opts.readTimeoutMs } },
+    });
+    net.world.rejoinMs = opts.rejoinMs;
+    net.world.scanMs = opts.scanMs;
     net.apply(net.sup.keepAliveClientStart(0));
     net.runUntil(10 * MIN);
     assert.deepEqual(net.sup.params, { base: 1, jitter: 5 });
@@ -56,25 +70,24 @@ describe("Keep-Alive client timing (SE 07-5356 §5.4.2.2.3.4, seed 6.2)", () => 
     net.world.up.clear(); // the TC is gone and stays away; every search finds nothing
     net.runUntil(down + 60 * MIN);
 
+    const to = opts.readTimeoutMs;
+    const S = opts.rejoinMs + opts.scanMs;
     const du = net.callbackTimes(TcsoStatus.DISCOVERY_UNDERWAY);
     const nf = net.callbackTimes(TcsoStatus.NOT_FOUND);
     assert.ok(du.length >= 6, `expected at least 6 TCSO rounds in an hour, got ${du.length}`);
     // First detection: at most three intervals plus the last read's timeout after the outage.
-    assert.ok(du[0] - down <= 3 * (MIN + 5000) + READ_TIMEOUT, `first DU after ${du[0] - down} ms`);
-    // Search S = rejoin (1 s) + scan (2 s): NOT_FOUND exactly S after DISCOVERY_UNDERWAY.
-    const S = net.world.rejoinMs! + net.world.scanMs!;
+    assert.ok(du[0] - down <= 3 * (MIN + 5000) + to, `first DU after ${du[0] - down} ms`);
+    // NOT_FOUND exactly S after DISCOVERY_UNDERWAY.
     for (let i = 0; i < nf.length; i++) assert.equal(nf[i] - du[i], S);
-    // Period = S + cooldown + I1 + I2 + I3 + read timeout, each I in [60 s, 65 s] (jitter 0..5 s):
-    // 8 min 13 s .. 8 min 28 s.
     for (const d of diffs(du)) {
-      const intervals = d - S - COOLDOWN - READ_TIMEOUT;
+      const intervals = d - S - COOLDOWN - to;
       assert.ok(
         intervals >= 3 * MIN && intervals <= 3 * (MIN + 5000),
         `period ${d} ms: intervals ${intervals}`,
       );
-      assert.ok(d >= 8 * MIN && d <= 8 * MIN + 30_000, `period ${d} ms is not about 8 minutes`);
+      assert.ok(d >= 8 * MIN && d <= 8 * MIN + 15_000 + to + S, `period ${d} ms is not about 8 minutes`);
     }
-    // Reads in each round: first one interval after cooldown, then interval-spaced.
+    // Reads in each round: the first one interval after the cooldown, then interval-spaced.
     const reads = net.readTimes();
     for (let i = 0; i + 1 < du.length; i++) {
       const round = reads.filter((t) => t > nf[i] && t < du[i + 1]);
@@ -82,8 +95,28 @@ describe("Keep-Alive client timing (SE 07-5356 §5.4.2.2.3.4, seed 6.2)", () => 
       const first = round[0] - nf[i] - COOLDOWN;
       assert.ok(first >= MIN && first <= MIN + 5000, `first read ${first} ms after the cooldown`);
       for (const d of diffs(round)) assert.ok(d >= MIN && d <= MIN + 5000, `read spacing ${d}`);
-      assert.equal(du[i + 1] - round[2], READ_TIMEOUT, "TC unreachable exactly at the third read's timeout");
+      assert.equal(du[i + 1] - round[2], to, "TC unreachable exactly at the third read's timeout");
     }
+    return diffs(du);
+  }
+
+  it("seed example: base 1 min, jitter 5 s, TC gone -> DISCOVERY_UNDERWAY every 3 intervals + 5 min cooldown", () => {
+    const periods = seedExample({ seed: 7, readTimeoutMs: READ_TIMEOUT, rejoinMs: 1000, scanMs: 2000 });
+    // 8 min 13 s .. 8 min 28 s with the default 10 s read timeout and a 3 s search.
+    for (const d of periods) assert.ok(d >= 8 * MIN + 13_000 && d <= 8 * MIN + 28_000, `period ${d}`);
+  });
+
+  it("seed example across seeds, read timeouts and search times: the same bounds hold", () => {
+    const all: number[] = [];
+    for (let seed = 100; seed < 110; seed++) {
+      for (const [readTimeoutMs, rejoinMs, scanMs] of [
+        [2000, 500, 500],
+        [30_000, 5000, 20_000],
+      ]) {
+        all.push(...seedExample({ seed, readTimeoutMs, rejoinMs, scanMs }));
+      }
+    }
+    assert.ok(all.length >= 100);
   });
 
   it("uses the defaults (10 min, 300 s) until the first successful read and the values read after", () => {
@@ -127,6 +160,21 @@ describe("Keep-Alive client timing (SE 07-5356 §5.4.2.2.3.4, seed 6.2)", () => 
     assert.equal(reads[0], START_DELAY + 40);
     for (const d of diffs(reads)) assert.equal(d, MIN);
     assert.equal(reads.length, Math.floor((24 * 60 * MIN - reads[0]) / MIN) + 1);
+  });
+
+  it("two lost reads in a row are forgiven: a success resets the count, TCSO never starts", () => {
+    const net = new FakeNet({ base: 1, jitter: 5, seed: 4 });
+    net.world.dropRead = (n) => n % 3 !== 2; // two of every three reads lost
+    net.apply(net.sup.keepAliveClientStart(0));
+    net.runUntil(6 * 60 * MIN);
+    assert.equal(net.callbacks.length, 0);
+    const results = net.log
+      .filter((l) => l.kind === "keepalive-result")
+      .map((l) => l.detail as { failures: number });
+    assert.ok(results.length > 300);
+    assert.equal(Math.max(...results.map((r) => r.failures)), 2);
+    // From the first success (third read) on, reads keep the 60..65 s spacing, lost or not.
+    for (const d of diffs(net.readTimes().slice(2))) assert.ok(d >= MIN && d <= MIN + 5000);
   });
 
   it("jitter stays within 0..jitter (inclusive) across many seeds", () => {

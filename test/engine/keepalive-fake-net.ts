@@ -34,6 +34,8 @@ export interface World {
   cbkeMs: number | undefined;
   /** When false the TC's responses lose their APS security on the way. */
   apsSecuredResponses: boolean;
+  /** Drops the n-th keep-alive read (0-based) when it returns true. */
+  dropRead?: (n: number) => boolean;
 }
 
 export interface Logged {
@@ -66,6 +68,7 @@ export class FakeNet {
   private timers = new Map<string, number>();
   private queue: { at: number; order: number; fn: () => void }[] = [];
   private order = 0;
+  private sends = 0;
 
   constructor(
     opts: { seed?: number; base?: number; jitter?: number; sup?: Partial<TcSupervisorOptions> } = {},
@@ -99,6 +102,7 @@ export class FakeNet {
           break;
         case "send": {
           if (!this.world.up.has(a.to)) break;
+          if (this.world.dropRead?.(this.sends++)) break;
           const server = this.servers.get(a.to)!;
           const to = a.to;
           this.later(this.world.latencyMs, () => {

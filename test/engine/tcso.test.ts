@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { TcsoStatus } from "../../src/engine/keepalive-types.js";
+import { TcsoStatus, tcsoStatusName } from "../../src/engine/keepalive-types.js";
 import { Tcso } from "../../src/engine/tcso.js";
 import { isZseError } from "../../src/util/errors.js";
 import { DEVICE, FakeNet, NEW_TC, OLD_TC } from "./keepalive-fake-net.js";
@@ -256,6 +256,19 @@ describe("Tcso engine guards", () => {
     assert.deepEqual(t.handleTimer("tcso", 20), [], "stale timer after the outcome");
     assert.throws(
       () => new Tcso({ tc: DEVICE, scanTimeoutMs: 0 }),
+      (e: unknown) => isZseError(e, "BAD_VALUE"),
+    );
+  });
+});
+
+describe("TCSO statuses (Exegin ZbTcsoStatusT)", () => {
+  it("has the values 0..4 and their names", () => {
+    assert.deepEqual(
+      [0, 1, 2, 3, 4].map((v) => tcsoStatusName(v as TcsoStatus)),
+      ["SUCCESS", "DISCOVERY_UNDERWAY", "REJOIN_PREV", "NOT_FOUND", "FATAL"],
+    );
+    assert.throws(
+      () => tcsoStatusName(5 as TcsoStatus),
       (e: unknown) => isZseError(e, "BAD_VALUE"),
     );
   });
