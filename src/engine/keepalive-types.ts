@@ -85,6 +85,12 @@ export interface TcsoRejoinAction {
   tc?: Eui64Hex;
 }
 
+/** What a `tcso-scan` found: the Trust Center of the network and the channel it is on. */
+export interface TcsoScanFound {
+  tc: Eui64Hex;
+  channel: number;
+}
+
 /** TCSO step: scan the channels other than the current one for the network (beacons) and rejoin candidates. */
 export interface TcsoScanAction {
   kind: "tcso-scan";

@@ -16,13 +16,13 @@
  */
 import type { Rng } from "../util/rng.js";
 import { KeepAliveClient, type KeepAliveClientOptions } from "./keepalive-client.js";
-import type {
-  KeepAliveParams,
-  TcSupervisorAction,
-  TcsoCallback,
-  TcsoStatus as TcsoStatusT,
+import {
+  type KeepAliveParams,
+  type TcSupervisorAction,
+  type TcsoCallback,
+  type TcsoScanFound,
+  TcsoStatus,
 } from "./keepalive-types.js";
-import { TcsoStatus } from "./keepalive-types.js";
 import { Tcso, type TcsoOptions } from "./tcso.js";
 import type { Eui64Hex, ReceivedFrame } from "./types.js";
 
@@ -46,7 +46,7 @@ export class TcSupervisor {
   readonly client: KeepAliveClient;
   readonly tcso: Tcso;
   /** Every final TCSO status so far, in order, with the time it was reached. */
-  readonly outcomes: { status: TcsoStatusT; tc: Eui64Hex; at: number }[] = [];
+  readonly outcomes: { status: TcsoStatus; tc: Eui64Hex; at: number }[] = [];
 
   constructor(opts: TcSupervisorOptions) {
     this.client = new KeepAliveClient({ ...opts.keepAlive, tc: opts.tc, rng: opts.rng });
@@ -104,7 +104,7 @@ export class TcSupervisor {
   }
 
   /** Answer to a `tcso-scan` action. */
-  scanResult(now: number, found: { tc: Eui64Hex; channel: number } | null): TcSupervisorOutput[] {
+  scanResult(now: number, found: TcsoScanFound | null): TcSupervisorOutput[] {
     return this.after(now, this.tcso.scanResult(now, found));
   }
 

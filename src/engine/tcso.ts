@@ -19,7 +19,7 @@
  * failed). Every status goes to the callback and out as a `tcso-status` action.
  */
 import { ZseError } from "../util/errors.js";
-import { type TcsoAction, type TcsoCallback, TcsoStatus } from "./keepalive-types.js";
+import { type TcsoAction, type TcsoCallback, type TcsoScanFound, TcsoStatus } from "./keepalive-types.js";
 import type { Eui64Hex } from "./types.js";
 
 /** The TCSO engine's one timer name. */
@@ -113,7 +113,7 @@ export class Tcso {
   }
 
   /** The node's answer to `tcso-scan`: a Trust Center found on another channel, or null. */
-  scanResult(now: number, found: { tc: Eui64Hex; channel: number } | null): TcsoAction[] {
+  scanResult(now: number, found: TcsoScanFound | null): TcsoAction[] {
     if (this.st !== "scan") return [];
     if (found === null) return this.finish(now, TcsoStatus.NOT_FOUND);
     this.st = "rejoin-found";
