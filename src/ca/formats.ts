@@ -161,3 +161,41 @@ export function batchLine(opts: { format: BatchFormat; index: number; view: Issu
 export function csvHeader(): string {
   return CSV_COLUMNS.join(",");
 }
+
+/** `zse ca export --format c`: CA public keys and, when given, revoked certificates as C arrays. */
+export function exportC(opts: {
+  issuer: string;
+  caPublicKeys: { suite: Suite; publicKey: string }[];
+  revoked?: { suite: Suite; serial: string; subject: string; certificate: string }[];
+}): string {
+  const parts = [`/* zse ca export: CA issuer ${opts.issuer} */`, "#include <stdint.h>"];
+  for (const k of opts.caPublicKeys) {
+    const n = C_NAMES[k.suite];
+    parts.push(
+      `#ifndef ${n.keySize}\n#define ${n.keySize} ${n.sizes[1]}U\n#endif`,
+      cArray({ name: `szZibgeeCbkeCaPublic${k.suite}`, size: n.keySize, hex: k.publicKey }),
+    );
+  }
+  if (opts.revoked) {
+    for (const suite of [1, 2] as const) {
+      const rev = opts.revoked.filter((r) => r.suite === suite);
+      const n = C_NAMES[suite];
+      parts.push(
+        `/* revoked suite ${suite} certificates: ${rev.length} */`,
+        `#ifndef ${n.certSize}\n#define ${n.certSize} ${n.sizes[0]}U\n#endif`,
+        `#define ZSE_REVOKED_COUNT${suite} ${rev.length}U`,
+      );
+      if (rev.length > 0) {
+        const rows = rev.map((r) => {
+          const b = fromHex(r.certificate);
+          const bytes = Array.from(b, (x) => `0x${x.toString(16).padStart(2, "0")}`).join(", ");
+          return `  /* serial ${r.serial}, subject ${r.subject} */\n  { ${bytes} },`;
+        });
+        parts.push(
+          `static const uint8_t zseRevokedCertificates${suite}[ZSE_REVOKED_COUNT${suite}][${n.certSize}] = {\n${rows.join("\n")}\n};`,
+        );
+      }
+    }
+  }
+  return `${parts.join("\n")}\n`;
+}

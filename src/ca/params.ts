@@ -5,17 +5,28 @@
  * 40-bit Unix seconds, valid time 32-bit seconds with 0xFFFFFFFF = no expiry, key usage 1 B).
  * Every failure is a one-line ZseError naming the option and the value.
  */
+import {
+  KEY_USAGE_DIGITAL_SIGNATURE,
+  KEY_USAGE_KEY_AGREEMENT,
+  MAX_VALID_FROM,
+  VALID_TIME_NO_EXPIRY,
+} from "../se/certificate.js";
+import { isoSeconds } from "../se/certificate-checks.js";
+import type { Suite } from "../se/suites.js";
 import { fromHex } from "../util/bytes.js";
 import { ZseError } from "../util/errors.js";
 
-export type Suite = 1 | 2;
+export { keyUsageNames } from "../se/certificate.js";
+export { isoSeconds } from "../se/certificate-checks.js";
+export { MAX_VALID_FROM, type Suite };
 
-/** Largest valid-from value: the field holds 40 bits (SE 07-5356 C.4.2.2.4, suite 2). */
-export const MAX_VALID_FROM = 2 ** 40 - 1;
 /** Valid-time value meaning "no expiry" (suite 2 certificate). */
-export const NO_EXPIRY = 0xffffffff;
-/** Key usage bits of a suite 2 certificate (SE 07-5356 C.4.2.2.4). */
-export const KEY_USAGE = { agreement: 0x08, signature: 0x80 } as const;
+export const NO_EXPIRY = VALID_TIME_NO_EXPIRY;
+/** Key usage bits of a suite 2 certificate (SE 1.4 C.6.2.2.4). */
+export const KEY_USAGE = {
+  agreement: KEY_USAGE_KEY_AGREEMENT,
+  signature: KEY_USAGE_DIGITAL_SIGNATURE,
+} as const;
 /** Suite 1 profile attribute data length. */
 export const PROFILE_DATA_SIZE = 10;
 
@@ -105,7 +116,7 @@ export function parseDuration(text: string, title = "--valid-for"): number {
   return secs;
 }
 
-/** Key usage list ("agreement,signature"; also key-agreement, digital-signature, or a hex byte 0x88). */
+/** Key usage list ("agreement,signature"; also key-agreement, keyAgreement, digital-signature, digitalSignature, or a hex byte 0x88). */
 export function parseKeyUsage(text: string, title = "--key-usage"): number {
   const s = text.trim().toLowerCase();
   if (/^0x[0-9a-f]{1,2}$/.test(s)) {
@@ -116,19 +127,12 @@ export function parseKeyUsage(text: string, title = "--key-usage"): number {
   let v = 0;
   for (const part of s.split(",")) {
     const p = part.trim();
-    if (p === "agreement" || p === "key-agreement") v |= KEY_USAGE.agreement;
-    else if (p === "signature" || p === "digital-signature") v |= KEY_USAGE.signature;
+    if (p === "agreement" || p === "key-agreement" || p === "keyagreement") v |= KEY_USAGE.agreement;
+    else if (p === "signature" || p === "digital-signature" || p === "digitalsignature")
+      v |= KEY_USAGE.signature;
     else throw new ZseError("BAD_VALUE", `${title}: unknown key usage "${p}" (agreement, signature)`);
   }
   return v;
-}
-
-/** Key usage byte to names. */
-export function keyUsageNames(v: number): string[] {
-  const names: string[] = [];
-  if (v & KEY_USAGE.agreement) names.push("agreement");
-  if (v & KEY_USAGE.signature) names.push("signature");
-  return names;
 }
 
 /** Suite 1 profile attribute data: exactly 10 bytes of hex. */
@@ -170,9 +174,4 @@ export function validityWindow(opts: { validFrom: number; validFor?: number; unt
     throw new ZseError("BAD_VALUE", `valid-until: window of ${validFor} s collides with the no-expiry value`);
   }
   return { validFrom, validFor };
-}
-
-/** Unix seconds to an ISO date-time without milliseconds. */
-export function isoSeconds(secs: number): string {
-  return new Date(secs * 1000).toISOString().replace(".000Z", "Z");
 }

@@ -173,16 +173,10 @@ function constraint(e: unknown, what: string): never {
 
 export class CaRegistry {
   readonly db: Database.Database;
-  private readonly insertStmt: Database.Statement;
+  private insertStmt?: Database.Statement;
 
   private constructor(db: Database.Database) {
     this.db = db;
-    this.insertStmt = db.prepare(
-      `INSERT INTO certificates (serial, suite, subject, issuer, valid_from, valid_for, key_usage, certificate,
-         public_key, private_key, mode, issued_at, batch_id, batch_index)
-       VALUES (@serial, @suite, @subject, @issuer, @validFrom, @validFor, @keyUsage, @certificate,
-         @publicKey, @privateKey, @mode, @issuedAt, @batchId, @batchIndex)`,
-    );
   }
 
   private static configure(db: Database.Database): void {
@@ -193,11 +187,17 @@ export class CaRegistry {
   }
 
   /** Creates the registry file in `dir` (which must not hold one) with its schema and issuer. */
-  static create(opts: { dir: string; issuer: string; now: number }): CaRegistry {
+  static create(opts: {
+    dir: string;
+    issuer: string;
+    now: number;
+    init?: (r: CaRegistry) => void;
+  }): CaRegistry {
     const path = join(opts.dir, REGISTRY_FILE);
     if (existsSync(path)) throw new ZseError("EXISTS", `--dir: a CA registry already exists at ${path}`);
     const db = new Database(path);
     CaRegistry.configure(db);
+    const reg = new CaRegistry(db);
     db.transaction(() => {
       db.exec(SCHEMA);
       const put = db.prepare("INSERT INTO meta (key, value) VALUES (?, ?)");
@@ -205,8 +205,9 @@ export class CaRegistry {
       put.run("issuer", opts.issuer);
       put.run("next_serial", "1");
       put.run("created_at", String(opts.now));
+      opts.init?.(reg);
     })();
-    return new CaRegistry(db);
+    return reg;
   }
 
   /** Opens the registry in `dir`; NOT_FOUND when there is no CA there. */
@@ -275,6 +276,12 @@ export class CaRegistry {
 
   /** Records one certificate; constraint violations become EXISTS errors. Call inside a transaction. */
   insert(rec: Omit<CertificateRecord, "revokedAt">): void {
+    this.insertStmt ??= this.db.prepare(
+      `INSERT INTO certificates (serial, suite, subject, issuer, valid_from, valid_for, key_usage, certificate,
+         public_key, private_key, mode, issued_at, batch_id, batch_index)
+       VALUES (@serial, @suite, @subject, @issuer, @validFrom, @validFor, @keyUsage, @certificate,
+         @publicKey, @privateKey, @mode, @issuedAt, @batchId, @batchIndex)`,
+    );
     try {
       this.insertStmt.run(rec);
     } catch (e) {
@@ -349,6 +356,16 @@ export class CaRegistry {
     return r && batchFromRow(r);
   }
 
+  /** The unfinished batch whose parameters name output file `out`, if any. */
+  openBatchWriting(out: string): BatchRecord | undefined {
+    const r = this.db
+      .prepare(
+        "SELECT * FROM batches WHERE json_extract(params, '$.out') = ? AND finished_at IS NULL ORDER BY id LIMIT 1",
+      )
+      .get(out) as BatchRow | undefined;
+    return r && batchFromRow(r);
+  }
+
   batch(id: number): BatchRecord | undefined {
     const r = this.db.prepare("SELECT * FROM batches WHERE id = ?").get(id) as BatchRow | undefined;
     return r && batchFromRow(r);
@@ -417,6 +434,15 @@ export class CaRegistry {
         .run(next, next >= b.count ? opts.now : null, b.id);
       return next;
     });
+  }
+
+  /** Marks a batch whose positions are all committed as finished. */
+  finishBatch(opts: { batchId: number; now: number }): void {
+    this.db
+      .prepare(
+        "UPDATE batches SET finished_at = ? WHERE id = ? AND finished_at IS NULL AND next_index >= count",
+      )
+      .run(opts.now, opts.batchId);
   }
 
   /** Consistency check: every batch's next_index equals its committed certificates; serials below the counter. */

@@ -45,7 +45,7 @@ describe("CA output formats", () => {
     const j = issuedJson(view);
     assert.equal(j.validFrom, new Date(0x5b7ed230 * 1000).toISOString().replace(".000Z", "Z"));
     assert.equal(j.validTo, null);
-    assert.deepEqual(j.keyUsage, ["agreement"]);
+    assert.deepEqual(j.keyUsage, ["keyAgreement"]);
     assert.equal(j.certificate, v2.certificate);
   });
 
