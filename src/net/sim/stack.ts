@@ -1,0 +1,542 @@
+/**
+ * A simulated Zigbee stack for one node, implementing the Transport (src/net/transport.ts)
+ * over the simulated medium: APS data and commands as bytes with APS security (05-3474 4.4),
+ * APS acknowledgements and retries (2.2.8.4.4, apsMaxFrameRetries = 3, apsAckWaitDuration),
+ * duplicate rejection (2.2.8.4.5), incoming frame-counter checks (4.4.1.2 step 7), outgoing
+ * counters persisted with a forward jump, ZDO Match Descriptor (2.4.3.1.7) and the join
+ * procedure reduced to association + Transport Key of the network key (4.6.3.2).
+ * Not modelled: NWK headers and NWK security, routing, beacons and channel scans.
+ */
+import type { Eui64Hex } from "../../engine/types.js";
+import { FrameCounters } from "../../store/frame-counters.js";
+import type { Store } from "../../store/store.js";
+import { toHex } from "../../util/bytes.js";
+import type { SeededRng } from "../../util/rng.js";
+import type {
+  ApsCommand,
+  CommandIndication,
+  CommandRequest,
+  CommandSecurity,
+  CoordinatorTransport,
+  DataIndication,
+  DataRequest,
+  DeliveryResult,
+  EndpointDescriptor,
+  JoinerTransport,
+  JoinRequest,
+  JoinResult,
+  TransportEvents,
+} from "../transport.js";
+import { type ApsFrame, decodeApsFrame, encodeApsFrame, KEY_ID, type KeyId } from "./aps-codec.js";
+import type { SimClock } from "./clock.js";
+import type { AirFrame, SimNetwork } from "./network.js";
+import {
+  decodeMatchDescRequest,
+  decodeMatchDescResponse,
+  encodeMatchDescRequest,
+  encodeMatchDescResponse,
+  MATCH_DESC_REQ,
+  MATCH_DESC_RSP,
+  ZDO_PROFILE,
+} from "./zdo.js";
+
+export interface SimStackOptions {
+  network: SimNetwork;
+  eui64: Eui64Hex;
+  /** Name in the timeline ("TC", "meter-1"). */
+  name: string;
+  /** Persists the outgoing frame counters. */
+  store: Store;
+  rng: SeededRng;
+  /** apsAckWaitDuration in ms (default 1600). */
+  ackWaitMs?: number;
+  /** apsMaxFrameRetries (default 3). */
+  apsRetries?: number;
+  /** Frame counters reserved per store write (default 1024). */
+  counterBlock?: number;
+}
+
+type Handlers = { [E in keyof TransportEvents]: ((e: TransportEvents[E]) => void)[] };
+
+const JOIN_STEP_TIMEOUT_MS = 5000;
+const ZDO_TIMEOUT_MS = 3000;
+
+/** A readable name for an APS command, for the timeline. */
+export function describeCommand(c: ApsCommand): string {
+  const t = { network: "network key", "tc-link": "TC link key", "app-link": "application link key" }[
+    c.keyType
+  ];
+  if (c.kind === "request-key")
+    return `Request Key (${t}${c.keyType === "app-link" ? ` with ${c.partner}` : ""})`;
+  return `Transport Key (${t})`;
+}
+
+export class SimStack implements JoinerTransport, CoordinatorTransport {
+  readonly eui64: Eui64Hex;
+  readonly name: string;
+  readonly network: SimNetwork;
+  private readonly clock: SimClock;
+  private readonly rng: SeededRng;
+  private readonly counters: FrameCounters;
+  private readonly ackWaitMs: number;
+  private readonly apsRetries: number;
+  private endpoints = new Map<number, EndpointDescriptor>();
+  private linkKeys = new Map<Eui64Hex, { key: Uint8Array; label: string; previous?: Uint8Array }>();
+  private lastIncoming = new Map<Eui64Hex, number>();
+  private recentApsCounters = new Map<Eui64Hex, number[]>();
+  private apsCounter = 0;
+  private zdoTsn = 0;
+  private pendingAcks = new Map<string, () => void>();
+  private pendingZdo = new Map<number, (endpoints: number[]) => void>();
+  private handlers: Handlers = { data: [], command: [], "security-failure": [] };
+  // joiner state
+  private _trustCenter: Eui64Hex | undefined;
+  private joinWait: ((r: JoinResult) => void) | undefined;
+  networkKey: Uint8Array | undefined;
+  shortAddress: number | undefined;
+  // coordinator state
+  private joinHandler: ((r: JoinRequest) => boolean) | undefined;
+  private admittedHandlers: ((d: { eui64: Eui64Hex; shortAddress: number }) => void)[] = [];
+  private shortAddresses = new Map<Eui64Hex, number>();
+  private usedShort = new Set<number>([0]);
+  /** Frames dropped by APS security or replay checks. */
+  readonly drops: { t: number; from: Eui64Hex; reason: string }[] = [];
+
+  constructor(options: SimStackOptions) {
+    this.eui64 = options.eui64;
+    this.name = options.name;
+    this.network = options.network;
+    this.clock = options.network.clock;
+    this.rng = options.rng;
+    this.counters = new FrameCounters({ store: options.store, block: options.counterBlock });
+    this.ackWaitMs = options.ackWaitMs ?? 1600;
+    this.apsRetries = options.apsRetries ?? 3;
+    this.network.attach({ eui64: this.eui64, name: this.name, receive: (f) => this.receive(f) });
+  }
+
+  get trustCenter(): Eui64Hex | undefined {
+    return this._trustCenter;
+  }
+
+  on<E extends keyof TransportEvents>(event: E, handler: (e: TransportEvents[E]) => void): void {
+    (this.handlers[event] as ((e: TransportEvents[E]) => void)[]).push(handler);
+  }
+  private emit<E extends keyof TransportEvents>(event: E, e: TransportEvents[E]): void {
+    for (const h of this.handlers[event] as ((e: TransportEvents[E]) => void)[]) h(e);
+  }
+
+  registerEndpoint(descriptor: EndpointDescriptor): void {
+    this.endpoints.set(descriptor.endpoint, { ...descriptor });
+  }
+
+  setLinkKey(partner: Eui64Hex, key: Uint8Array | undefined, label = "link key"): void {
+    // the replaced key stays a decryption candidate: a retransmission protected with it may
+    // still be in flight (its acknowledgement lost) when the new key is installed
+    const old = this.linkKeys.get(partner)?.key;
+    if (key) this.linkKeys.set(partner, { key: Uint8Array.from(key), label, previous: old });
+    else this.linkKeys.delete(partner);
+  }
+  getLinkKey(partner: Eui64Hex): Uint8Array | undefined {
+    return this.linkKeys.get(partner)?.key;
+  }
+  /** The label of the key shared with `partner` ("TC link key (CBKE)"). */
+  linkKeyLabel(partner: Eui64Hex): string | undefined {
+    return this.linkKeys.get(partner)?.label;
+  }
+  /** The next outgoing APS security frame counter (for tests and restarts). */
+  peekFrameCounter(): number {
+    return this.counters.peek("aps");
+  }
+
+  // ---- sending -------------------------------------------------------------------------
+
+  async sendData(req: DataRequest): Promise<DeliveryResult> {
+    const counter = this.nextApsCounter();
+    const ackRequested = req.ackRequested ?? true;
+    const frame: ApsFrame = {
+      type: "data",
+      dstEndpoint: req.dstEndpoint,
+      cluster: req.cluster,
+      profile: req.profile,
+      srcEndpoint: req.srcEndpoint,
+      counter,
+      ackRequested,
+      payload: req.payload,
+    };
+    const label = req.label ?? `APS data, cluster 0x${req.cluster.toString(16).padStart(4, "0")}`;
+    return this.sendFrame(req.to, frame, req.apsSecurity ? KEY_ID.data : undefined, label);
+  }
+
+  async sendCommand(req: CommandRequest): Promise<DeliveryResult> {
+    const frame: ApsFrame = {
+      type: "command",
+      counter: this.nextApsCounter(),
+      ackRequested: true,
+      command: req.command,
+    };
+    const keyId =
+      req.security === "none" ? undefined : req.security === "link" ? KEY_ID.data : KEY_ID.keyTransport;
+    return this.sendFrame(req.to, frame, keyId, req.label ?? describeCommand(req.command));
+  }
+
+  private nextApsCounter(): number {
+    const c = this.apsCounter;
+    this.apsCounter = (this.apsCounter + 1) & 0xff;
+    return c;
+  }
+
+  private async sendFrame(
+    to: Eui64Hex,
+    frame: ApsFrame,
+    keyId: KeyId | undefined,
+    label: string,
+  ): Promise<DeliveryResult> {
+    const lk = keyId !== undefined ? this.linkKeys.get(to) : undefined;
+    if (keyId !== undefined && !lk) return { status: "NO_KEY", attempts: 0 };
+    const keyLabel = !lk
+      ? "none"
+      : keyId === KEY_ID.keyTransport
+        ? `key-transport key of ${lk.label}`
+        : lk.label;
+    // every (re)transmission is encrypted afresh with a new frame counter (05-3474 4.4.1.1)
+    const encode = () =>
+      lk && keyId !== undefined
+        ? encodeApsFrame(frame, {
+            linkKey: lk.key,
+            keyId,
+            frameCounter: this.counters.take("aps"),
+            source: this.eui64,
+          })
+        : encodeApsFrame(frame);
+    const ackRequested = frame.type !== "ack" && frame.type !== "command-ack" && frame.ackRequested;
+    const tries = ackRequested ? 1 + this.apsRetries : 1;
+    for (let attempt = 1; attempt <= tries; attempt++) {
+      const air: AirFrame = {
+        kind: "aps",
+        src: this.eui64,
+        dst: to,
+        bytes: encode(),
+        label: attempt > 1 ? `${label} (APS retry ${attempt - 1})` : label,
+        key: keyLabel,
+      };
+      if (!ackRequested) {
+        this.network.transmit(air);
+        return { status: "SUCCESS", attempts: 1 };
+      }
+      const id = `${to}:${frame.counter}`;
+      const acked = await new Promise<boolean>((resolve) => {
+        const timer = this.clock.after(this.ackWaitMs, () => {
+          this.pendingAcks.delete(id);
+          resolve(false);
+        });
+        this.pendingAcks.set(id, () => {
+          this.clock.cancel(timer);
+          this.pendingAcks.delete(id);
+          resolve(true);
+        });
+        this.network.transmit(air);
+      });
+      if (acked) return { status: "SUCCESS", attempts: attempt };
+    }
+    return { status: "NO_ACK", attempts: tries };
+  }
+
+  // ---- receiving -----------------------------------------------------------------------
+
+  private receive(f: AirFrame): void {
+    if (f.kind === "assoc-request") {
+      this.onAssocRequest(f);
+      return;
+    }
+    if (f.kind === "assoc-response") {
+      this.onAssocResponse(f);
+      return;
+    }
+    let d: ReturnType<typeof decodeApsFrame>;
+    try {
+      d = decodeApsFrame(f.bytes, (src) => {
+        const k = this.linkKeys.get(src);
+        return k ? (k.previous ? [k.key, k.previous] : [k.key]) : [];
+      });
+    } catch (e) {
+      this.drop(f.src, `malformed APS frame: ${(e as Error).message}`, "-");
+      return;
+    }
+    if (!d.ok) {
+      this.drop(f.src, d.reason, this.linkKeys.get(f.src)?.label ?? "none held");
+      return;
+    }
+    const frame = d.frame;
+    let security: CommandSecurity = "none";
+    if (d.security) {
+      // 05-3474 4.4.1.2: a frame counter not above the last one seen from this source is a replay
+      const last = this.lastIncoming.get(d.security.source);
+      if (last !== undefined && d.security.frameCounter <= last) {
+        this.drop(
+          f.src,
+          `replayed frame counter ${d.security.frameCounter} (last ${last})`,
+          this.linkKeys.get(f.src)?.label ?? "-",
+        );
+        return;
+      }
+      this.lastIncoming.set(d.security.source, d.security.frameCounter);
+      security = d.security.keyId === KEY_ID.keyTransport ? "key-transport" : "link";
+    }
+    if (frame.type === "ack" || frame.type === "command-ack") {
+      this.pendingAcks.get(`${f.src}:${frame.counter}`)?.();
+      return;
+    }
+    if (frame.ackRequested) this.sendAck(f.src, frame);
+    if (this.isDuplicate(f.src, frame.counter)) return;
+    if (frame.type === "command") {
+      const ind: CommandIndication = { from: f.src, command: frame.command, security };
+      if (this.onJoinTransportKey(ind)) return;
+      this.emit("command", ind);
+      return;
+    }
+    if (frame.dstEndpoint === 0 && frame.profile === ZDO_PROFILE) {
+      this.onZdo(f.src, frame);
+      return;
+    }
+    const ind: DataIndication = {
+      from: f.src,
+      srcEndpoint: frame.srcEndpoint,
+      dstEndpoint: frame.dstEndpoint,
+      cluster: frame.cluster,
+      profile: frame.profile,
+      payload: frame.payload,
+      apsSecured: security === "link",
+    };
+    this.emit("data", ind);
+  }
+
+  private drop(from: Eui64Hex, reason: string, key: string): void {
+    this.drops.push({ t: this.clock.now(), from, reason });
+    this.network.log({
+      t: this.clock.now(),
+      from: this.network.nameOf(from),
+      to: this.name,
+      what: "frame dropped by APS security",
+      key,
+      note: reason,
+    });
+    this.emit("security-failure", { from, reason, key });
+  }
+
+  private isDuplicate(src: Eui64Hex, counter: number): boolean {
+    // 05-3474 2.2.8.4.5: duplicate rejection table of (source, APS counter)
+    let list = this.recentApsCounters.get(src);
+    if (!list) {
+      list = [];
+      this.recentApsCounters.set(src, list);
+    }
+    if (list.includes(counter)) return true;
+    list.push(counter);
+    if (list.length > 8) list.shift();
+    return false;
+  }
+
+  private sendAck(to: Eui64Hex, frame: ApsFrame): void {
+    const ack: ApsFrame =
+      frame.type === "data"
+        ? {
+            type: "ack",
+            dstEndpoint: frame.srcEndpoint,
+            cluster: frame.cluster,
+            profile: frame.profile,
+            srcEndpoint: frame.dstEndpoint,
+            counter: frame.counter,
+          }
+        : { type: "command-ack", counter: frame.counter };
+    this.network.transmit({
+      kind: "aps",
+      src: this.eui64,
+      dst: to,
+      bytes: encodeApsFrame(ack),
+      label: "APS ack",
+      key: "none",
+    });
+  }
+
+  // ---- ZDO -----------------------------------------------------------------------------
+
+  async matchDescriptor(request: {
+    target: Eui64Hex;
+    profile: number;
+    inClusters: number[];
+  }): Promise<number[]> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const tsn = this.zdoTsn;
+      this.zdoTsn = (this.zdoTsn + 1) & 0xff;
+      const payload = encodeMatchDescRequest({
+        tsn,
+        nwkAddrOfInterest: 0xfffd,
+        profile: request.profile,
+        inClusters: request.inClusters,
+        outClusters: [],
+      });
+      const result = await new Promise<number[] | undefined>((resolve) => {
+        const timer = this.clock.after(ZDO_TIMEOUT_MS, () => {
+          this.pendingZdo.delete(tsn);
+          resolve(undefined);
+        });
+        this.pendingZdo.set(tsn, (eps) => {
+          this.clock.cancel(timer);
+          this.pendingZdo.delete(tsn);
+          resolve(eps);
+        });
+        const clusters = request.inClusters.map((c) => `0x${c.toString(16).padStart(4, "0")}`).join(",");
+        void this.sendData({
+          to: request.target,
+          dstEndpoint: 0,
+          srcEndpoint: 0,
+          cluster: MATCH_DESC_REQ,
+          profile: ZDO_PROFILE,
+          payload,
+          apsSecurity: false,
+          ackRequested: false,
+          label: `ZDO Match Descriptor Request (${clusters})`,
+        });
+      });
+      if (result) return result;
+    }
+    return [];
+  }
+
+  private onZdo(from: Eui64Hex, frame: Extract<ApsFrame, { type: "data" }>): void {
+    try {
+      if (frame.cluster === MATCH_DESC_REQ) {
+        const req = decodeMatchDescRequest(frame.payload);
+        const endpoints = [...this.endpoints.values()]
+          .filter((e) => e.profile === req.profile && req.inClusters.some((c) => e.inClusters.includes(c)))
+          .map((e) => e.endpoint);
+        void this.sendData({
+          to: from,
+          dstEndpoint: 0,
+          srcEndpoint: 0,
+          cluster: MATCH_DESC_RSP,
+          profile: ZDO_PROFILE,
+          payload: encodeMatchDescResponse({
+            tsn: req.tsn,
+            status: 0,
+            nwkAddrOfInterest: this.shortAddress ?? 0,
+            endpoints,
+          }),
+          apsSecurity: false,
+          ackRequested: false,
+          label: `ZDO Match Descriptor Response (endpoints ${endpoints.join(",") || "none"})`,
+        });
+      } else if (frame.cluster === MATCH_DESC_RSP) {
+        const rsp = decodeMatchDescResponse(frame.payload);
+        this.pendingZdo.get(rsp.tsn)?.(rsp.status === 0 ? rsp.endpoints : []);
+      }
+    } catch (e) {
+      this.drop(from, `malformed ZDO frame: ${(e as Error).message}`, "none");
+    }
+  }
+
+  // ---- joining (joiner side) -----------------------------------------------------------
+
+  /**
+   * Joins the network (05-3474 4.6.3.2): association with the coordinator, then waits for the
+   * network key in Transport Key, protected with the key-transport key of `preconfiguredKey`.
+   */
+  async join(options: { preconfiguredKey: Uint8Array; label?: string }): Promise<JoinResult> {
+    const coordinator = this.network.coordinator;
+    if (!coordinator) return { status: "NO_NETWORK" };
+    this.preconfigured = {
+      key: Uint8Array.from(options.preconfiguredKey),
+      label: options.label ?? "preconfigured link key",
+    };
+    return new Promise<JoinResult>((resolve) => {
+      const timer = this.clock.after(2 * JOIN_STEP_TIMEOUT_MS, () => finish({ status: "TIMEOUT" }));
+      const finish = (r: JoinResult) => {
+        if (this.joinWait !== finish) return;
+        this.clock.cancel(timer);
+        this.joinWait = undefined;
+        resolve(r);
+      };
+      this.joinWait = finish;
+      this.network.transmit({
+        kind: "assoc-request",
+        src: this.eui64,
+        dst: coordinator,
+        bytes: Uint8Array.of(0x8e),
+        label: "Association Request",
+        key: "none",
+      });
+    });
+  }
+  private preconfigured: { key: Uint8Array; label: string } | undefined;
+
+  private onAssocResponse(f: AirFrame): void {
+    if (!this.joinWait || f.bytes.length !== 3) return;
+    const status = f.bytes[2];
+    if (status !== 0) {
+      this.joinWait({ status: "REFUSED" });
+      return;
+    }
+    this.shortAddress = f.bytes[0] | (f.bytes[1] << 8);
+    this._trustCenter = f.src;
+    if (this.preconfigured) this.setLinkKey(f.src, this.preconfigured.key, this.preconfigured.label);
+    this.lastIncoming.delete(f.src);
+  }
+
+  /** The Transport Key of the network key that completes a join; true when consumed. */
+  private onJoinTransportKey(ind: CommandIndication): boolean {
+    const c = ind.command;
+    if (c.kind !== "transport-key" || c.keyType !== "network") return false;
+    if (ind.from !== this._trustCenter || ind.security !== "key-transport") return false;
+    this.networkKey = Uint8Array.from(c.key);
+    this.joinWait?.({ status: "SUCCESS", shortAddress: this.shortAddress, trustCenter: ind.from });
+    return true;
+  }
+
+  // ---- joining (coordinator side) ------------------------------------------------------
+
+  form(options: { networkKey: Uint8Array }): void {
+    this.networkKey = Uint8Array.from(options.networkKey);
+    this.shortAddress = 0;
+    this.network.coordinator = this.eui64;
+  }
+  onJoinRequest(handler: (request: JoinRequest) => boolean): void {
+    this.joinHandler = handler;
+  }
+  onDeviceAdmitted(handler: (device: { eui64: Eui64Hex; shortAddress: number }) => void): void {
+    this.admittedHandlers.push(handler);
+  }
+  shortAddressOf(eui64: Eui64Hex): number | undefined {
+    return this.shortAddresses.get(eui64);
+  }
+  /** Restores a known device's short address (a restarted coordinator). */
+  restoreShortAddress(eui64: Eui64Hex, shortAddress: number): void {
+    this.shortAddresses.set(eui64, shortAddress);
+    this.usedShort.add(shortAddress);
+  }
+
+  private onAssocRequest(f: AirFrame): void {
+    if (this.network.coordinator !== this.eui64) return;
+    const admit = this.joinHandler ? this.joinHandler({ eui64: f.src }) : false;
+    let short = this.shortAddresses.get(f.src);
+    if (admit && short === undefined) {
+      do short = 1 + this.rng.int(0xfff6);
+      while (this.usedShort.has(short));
+      this.usedShort.add(short);
+      this.shortAddresses.set(f.src, short);
+    }
+    const s = admit ? (short as number) : 0xffff;
+    this.lastIncoming.delete(f.src);
+    this.recentApsCounters.delete(f.src);
+    this.network.transmit({
+      kind: "assoc-response",
+      src: this.eui64,
+      dst: f.src,
+      bytes: Uint8Array.of(s & 0xff, s >> 8, admit ? 0x00 : 0x02),
+      label: admit
+        ? `Association Response (short address 0x${toHex(Uint8Array.of(s >> 8, s & 0xff))})`
+        : "Association Response (PAN access denied)",
+      key: "none",
+    });
+    if (admit) for (const h of this.admittedHandlers) h({ eui64: f.src, shortAddress: s });
+  }
+}
