@@ -98,7 +98,7 @@ function crcHex(v: number): string {
 /** Splits the label/QR forms into code text and EUI-64 text. */
 function splitForms(text: string): { code: string; eui64?: string } {
   const t = text.trim();
-  let m = /^Z:([0-9A-Fa-f]{16})\$I:([0-9A-Fa-f]+)(?:[%$].*)?$/.exec(t);
+  let m = /^Z:([0-9A-Fa-f]{16})\$I:([0-9A-Fa-f:\- ]+)(?:[%$].*)?$/.exec(t);
   if (m) return { eui64: m[1], code: m[2] };
   m = /^HUE:Z:([0-9A-Fa-f]+)\s+M:([0-9A-Fa-f]{16})(?:\s.*)?$/i.exec(t);
   if (m) return { code: m[1], eui64: m[2] };
