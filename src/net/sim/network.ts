@@ -7,7 +7,22 @@
  */
 import type { Eui64Hex } from "../../engine/types.js";
 import type { SeededRng } from "../../util/rng.js";
+import { crc16Kermit } from "../frames/mac.js";
 import type { SimClock } from "./clock.js";
+
+/**
+ * Flips one bit of the last payload byte (inside the MIC of a secured frame) and recomputes
+ * the FCS, as a tampering radio would: the MAC accepts it, security must catch it.
+ */
+function corrupt(bytes: Uint8Array): Uint8Array {
+  const out = Uint8Array.from(bytes);
+  if (out.length < 4) return out;
+  out[out.length - 3] ^= 0x01;
+  const fcs = crc16Kermit(out.subarray(0, out.length - 2));
+  out[out.length - 2] = fcs & 0xff;
+  out[out.length - 1] = fcs >> 8;
+  return out;
+}
 
 /** What crosses the air: the APS frame bytes (or a MAC association frame) with NWK addressing. */
 export interface AirFrame {
@@ -66,6 +81,7 @@ export class SimNetwork {
   private readonly macRetries: number;
   private readonly keepTimeline: boolean;
   private radios = new Map<Eui64Hex, Radio>();
+  private shorts = new Map<Eui64Hex, number>();
   private off = new Set<Eui64Hex>();
   private faults: { f: Fault; left: number }[] = [];
   private listeners: ((frame: AirFrame, t: number) => void)[] = [];
@@ -98,6 +114,13 @@ export class SimNetwork {
   powerOn(eui64: Eui64Hex): void {
     this.off.delete(eui64);
     this.log({ t: this.clock.now(), from: this.nameOf(eui64), to: "-", what: "power on", key: "-" });
+  }
+  /** NWK address lookup (stands in for ZDO NWK_addr_req and the neighbour tables). */
+  setShort(eui64: Eui64Hex, shortAddress: number): void {
+    this.shorts.set(eui64, shortAddress);
+  }
+  shortOf(eui64: Eui64Hex): number | undefined {
+    return this.shorts.get(eui64);
   }
   isOn(eui64: Eui64Hex): boolean {
     return this.radios.has(eui64) && !this.off.has(eui64);
@@ -138,8 +161,7 @@ export class SimNetwork {
         this.log({ ...entry, note: "dropped (injected fault)" });
         return;
       }
-      bytes = Uint8Array.from(bytes);
-      bytes[bytes.length - 1] ^= 0x01;
+      bytes = corrupt(bytes);
       entry.note = "corrupted in flight (injected fault)";
     }
     // MAC attempts: each lost with probability `loss`; a node that is off never acknowledges

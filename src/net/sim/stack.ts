@@ -10,8 +10,18 @@
 import type { Eui64Hex } from "../../engine/types.js";
 import { FrameCounters } from "../../store/frame-counters.js";
 import type { Store } from "../../store/store.js";
-import { toHex } from "../../util/bytes.js";
+import { fromHex, toHex } from "../../util/bytes.js";
 import type { SeededRng } from "../../util/rng.js";
+import type { ApsFrame } from "../frames/aps.js";
+import { KeyId, type KeyIdentifier } from "../frames/security.js";
+import {
+  decodeMatchDescriptorRequest,
+  decodeMatchDescriptorResponse,
+  encodeMatchDescriptorRequest,
+  encodeMatchDescriptorResponse,
+  ZDO_PROFILE,
+  ZdoCluster,
+} from "../frames/zdo.js";
 import type {
   ApsCommand,
   CommandIndication,
@@ -27,18 +37,9 @@ import type {
   JoinResult,
   TransportEvents,
 } from "../transport.js";
-import { type ApsFrame, decodeApsFrame, encodeApsFrame, KEY_ID, type KeyId } from "./aps-codec.js";
+import { decodeAir, encodeAir, fromWireCommand, toWireCommand } from "./air.js";
 import type { SimClock } from "./clock.js";
 import type { AirFrame, SimNetwork } from "./network.js";
-import {
-  decodeMatchDescRequest,
-  decodeMatchDescResponse,
-  encodeMatchDescRequest,
-  encodeMatchDescResponse,
-  MATCH_DESC_REQ,
-  MATCH_DESC_RSP,
-  ZDO_PROFILE,
-} from "./zdo.js";
 
 export interface SimStackOptions {
   network: SimNetwork;
@@ -151,32 +152,32 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
   // ---- sending -------------------------------------------------------------------------
 
   async sendData(req: DataRequest): Promise<DeliveryResult> {
-    const counter = this.nextApsCounter();
-    const ackRequested = req.ackRequested ?? true;
     const frame: ApsFrame = {
       type: "data",
       dstEndpoint: req.dstEndpoint,
-      cluster: req.cluster,
-      profile: req.profile,
+      clusterId: req.cluster,
+      profileId: req.profile,
       srcEndpoint: req.srcEndpoint,
-      counter,
-      ackRequested,
+      counter: this.nextApsCounter(),
+      ackRequest: req.ackRequested ?? true,
       payload: req.payload,
     };
     const label = req.label ?? `APS data, cluster 0x${req.cluster.toString(16).padStart(4, "0")}`;
-    return this.sendFrame(req.to, frame, req.apsSecurity ? KEY_ID.data : undefined, label);
+    return this.sendFrame(req.to, frame, req.apsSecurity ? KeyId.data : undefined, label);
   }
 
   async sendCommand(req: CommandRequest): Promise<DeliveryResult> {
     const frame: ApsFrame = {
       type: "command",
       counter: this.nextApsCounter(),
-      ackRequested: true,
-      command: req.command,
+      ackRequest: true,
+      command: toWireCommand(req.command),
     };
     const keyId =
-      req.security === "none" ? undefined : req.security === "link" ? KEY_ID.data : KEY_ID.keyTransport;
-    return this.sendFrame(req.to, frame, keyId, req.label ?? describeCommand(req.command));
+      req.security === "none" ? undefined : req.security === "link" ? KeyId.data : KeyId.keyTransport;
+    // the network key goes to a joiner that has no network key yet: NWK security off (4.6.3.2)
+    const nwkSecured = !(req.command.kind === "transport-key" && req.command.keyType === "network");
+    return this.sendFrame(req.to, frame, keyId, req.label ?? describeCommand(req.command), nwkSecured);
   }
 
   private nextApsCounter(): number {
@@ -185,37 +186,65 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
     return c;
   }
 
+  /** Encodes one transmission: fresh NWK and APS frame counters every time (4.3.1.1, 4.4.1.1). */
+  private encode(
+    to: Eui64Hex,
+    frame: ApsFrame,
+    keyId: KeyIdentifier | undefined,
+    nwkSecured: boolean,
+  ): Uint8Array {
+    const lk = keyId !== undefined ? this.linkKeys.get(to) : undefined;
+    const nwkKey = nwkSecured ? this.networkKey : undefined;
+    return encodeAir({
+      addressing: {
+        src: this.eui64,
+        srcShort: this.shortAddress ?? 0xfffe,
+        dst: to,
+        dstShort: this.network.shortOf(to) ?? 0xfffe,
+        macSequence: this.nextSeq("mac"),
+        nwkSequence: this.nextSeq("nwk"),
+      },
+      frame,
+      ...(lk && keyId !== undefined
+        ? {
+            aps: { key: lk.key, keyId, frameCounter: this.counters.take("aps"), source: fromHex(this.eui64) },
+          }
+        : {}),
+      ...(nwkKey
+        ? { nwk: { networkKey: nwkKey, frameCounter: this.counters.take("nwk"), keySequence: 0 } }
+        : {}),
+    });
+  }
+
+  private seqs = { mac: 0, nwk: 0 };
+  private nextSeq(which: "mac" | "nwk"): number {
+    const v = this.seqs[which];
+    this.seqs[which] = (v + 1) & 0xff;
+    return v;
+  }
+
   private async sendFrame(
     to: Eui64Hex,
     frame: ApsFrame,
-    keyId: KeyId | undefined,
+    keyId: KeyIdentifier | undefined,
     label: string,
+    nwkSecured = true,
   ): Promise<DeliveryResult> {
     const lk = keyId !== undefined ? this.linkKeys.get(to) : undefined;
     if (keyId !== undefined && !lk) return { status: "NO_KEY", attempts: 0 };
     const keyLabel = !lk
       ? "none"
-      : keyId === KEY_ID.keyTransport
+      : keyId === KeyId.keyTransport
         ? `key-transport key of ${lk.label}`
         : lk.label;
-    // every (re)transmission is encrypted afresh with a new frame counter (05-3474 4.4.1.1)
-    const encode = () =>
-      lk && keyId !== undefined
-        ? encodeApsFrame(frame, {
-            linkKey: lk.key,
-            keyId,
-            frameCounter: this.counters.take("aps"),
-            source: this.eui64,
-          })
-        : encodeApsFrame(frame);
-    const ackRequested = frame.type !== "ack" && frame.type !== "command-ack" && frame.ackRequested;
+    const ackRequested = frame.type !== "ack" && frame.ackRequest === true;
     const tries = ackRequested ? 1 + this.apsRetries : 1;
     for (let attempt = 1; attempt <= tries; attempt++) {
       const air: AirFrame = {
         kind: "aps",
         src: this.eui64,
         dst: to,
-        bytes: encode(),
+        bytes: this.encode(to, frame, keyId, nwkSecured),
         label: attempt > 1 ? `${label} (APS retry ${attempt - 1})` : label,
         key: keyLabel,
       };
@@ -252,62 +281,87 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
       this.onAssocResponse(f);
       return;
     }
-    let d: ReturnType<typeof decodeApsFrame>;
+    let d: ReturnType<typeof decodeAir>;
     try {
-      d = decodeApsFrame(f.bytes, (src) => {
-        const k = this.linkKeys.get(src);
-        return k ? (k.previous ? [k.key, k.previous] : [k.key]) : [];
+      d = decodeAir(f.bytes, {
+        networkKey: this.networkKey,
+        linkKeysOf: (src) => {
+          const k = this.linkKeys.get(src);
+          return k ? (k.previous ? [k.key, k.previous] : [k.key]) : [];
+        },
       });
     } catch (e) {
-      this.drop(f.src, `malformed APS frame: ${(e as Error).message}`, "-");
+      this.drop(f.src, `malformed frame: ${(e as Error).message}`, "-");
       return;
     }
-    if (!d.ok) {
-      this.drop(f.src, d.reason, this.linkKeys.get(f.src)?.label ?? "none held");
+    if (!d.nwk.ok) {
+      this.drop(
+        f.src,
+        `NWK security: ${d.nwk.reason}`,
+        this.networkKey ? "network key" : "no network key held",
+      );
       return;
     }
-    const frame = d.frame;
+    if (d.nwk.security && !this.freshCounter(`nwk:${f.src}`, d.nwk.security.aux.frameCounter)) {
+      this.drop(f.src, `replayed NWK frame counter ${d.nwk.security.aux.frameCounter}`, "network key");
+      return;
+    }
+    if (!d.aps) return;
+    if (!d.aps.ok) {
+      this.drop(f.src, `APS security: ${d.aps.reason}`, this.linkKeys.get(f.src)?.label ?? "none held");
+      return;
+    }
+    const frame = d.aps.frame;
     let security: CommandSecurity = "none";
-    if (d.security) {
+    const sec = d.aps.security;
+    if (sec) {
       // 05-3474 4.4.1.2: a frame counter not above the last one seen from this source is a replay
-      const last = this.lastIncoming.get(d.security.source);
-      if (last !== undefined && d.security.frameCounter <= last) {
+      if (!this.freshCounter(`aps:${f.src}`, sec.aux.frameCounter)) {
         this.drop(
           f.src,
-          `replayed frame counter ${d.security.frameCounter} (last ${last})`,
+          `replayed APS frame counter ${sec.aux.frameCounter}`,
           this.linkKeys.get(f.src)?.label ?? "-",
         );
         return;
       }
-      this.lastIncoming.set(d.security.source, d.security.frameCounter);
-      security = d.security.keyId === KEY_ID.keyTransport ? "key-transport" : "link";
+      security = sec.aux.keyId === KeyId.keyTransport ? "key-transport" : "link";
     }
-    if (frame.type === "ack" || frame.type === "command-ack") {
+    if (frame.type === "ack") {
       this.pendingAcks.get(`${f.src}:${frame.counter}`)?.();
       return;
     }
-    if (frame.ackRequested) this.sendAck(f.src, frame);
+    if (frame.ackRequest) this.sendAck(f.src, frame);
     if (this.isDuplicate(f.src, frame.counter)) return;
     if (frame.type === "command") {
-      const ind: CommandIndication = { from: f.src, command: frame.command, security };
+      const command = fromWireCommand(frame.command);
+      if (!command) return;
+      const ind: CommandIndication = { from: f.src, command, security };
       if (this.onJoinTransportKey(ind)) return;
       this.emit("command", ind);
       return;
     }
-    if (frame.dstEndpoint === 0 && frame.profile === ZDO_PROFILE) {
+    if (frame.dstEndpoint === 0 && frame.profileId === ZDO_PROFILE) {
       this.onZdo(f.src, frame);
       return;
     }
     const ind: DataIndication = {
       from: f.src,
       srcEndpoint: frame.srcEndpoint,
-      dstEndpoint: frame.dstEndpoint,
-      cluster: frame.cluster,
-      profile: frame.profile,
+      dstEndpoint: frame.dstEndpoint ?? 0,
+      cluster: frame.clusterId,
+      profile: frame.profileId,
       payload: frame.payload,
       apsSecured: security === "link",
     };
     this.emit("data", ind);
+  }
+
+  /** Records `counter` if it is above the last one seen under `name`; false for a replay. */
+  private freshCounter(name: string, counter: number): boolean {
+    const last = this.lastIncoming.get(name);
+    if (last !== undefined && counter <= last) return false;
+    this.lastIncoming.set(name, counter);
+    return true;
   }
 
   private drop(from: Eui64Hex, reason: string, key: string): void {
@@ -316,7 +370,7 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
       t: this.clock.now(),
       from: this.network.nameOf(from),
       to: this.name,
-      what: "frame dropped by APS security",
+      what: "frame dropped",
       key,
       note: reason,
     });
@@ -336,23 +390,24 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
     return false;
   }
 
-  private sendAck(to: Eui64Hex, frame: ApsFrame): void {
+  private sendAck(to: Eui64Hex, frame: Exclude<ApsFrame, { type: "ack" }>): void {
     const ack: ApsFrame =
       frame.type === "data"
         ? {
             type: "ack",
+            ackFormat: "data",
             dstEndpoint: frame.srcEndpoint,
-            cluster: frame.cluster,
-            profile: frame.profile,
-            srcEndpoint: frame.dstEndpoint,
+            clusterId: frame.clusterId,
+            profileId: frame.profileId,
+            srcEndpoint: frame.dstEndpoint ?? 0,
             counter: frame.counter,
           }
-        : { type: "command-ack", counter: frame.counter };
+        : { type: "ack", ackFormat: "command", counter: frame.counter };
     this.network.transmit({
       kind: "aps",
       src: this.eui64,
       dst: to,
-      bytes: encodeApsFrame(ack),
+      bytes: this.encode(to, ack, undefined, true),
       label: "APS ack",
       key: "none",
     });
@@ -366,23 +421,23 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
     inClusters: number[];
   }): Promise<number[]> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      const tsn = this.zdoTsn;
+      const sequence = this.zdoTsn;
       this.zdoTsn = (this.zdoTsn + 1) & 0xff;
-      const payload = encodeMatchDescRequest({
-        tsn,
-        nwkAddrOfInterest: 0xfffd,
-        profile: request.profile,
+      const payload = encodeMatchDescriptorRequest({
+        sequence,
+        nwkAddrOfInterest: this.network.shortOf(request.target) ?? 0xfffd,
+        profileId: request.profile,
         inClusters: request.inClusters,
         outClusters: [],
       });
       const result = await new Promise<number[] | undefined>((resolve) => {
         const timer = this.clock.after(ZDO_TIMEOUT_MS, () => {
-          this.pendingZdo.delete(tsn);
+          this.pendingZdo.delete(sequence);
           resolve(undefined);
         });
-        this.pendingZdo.set(tsn, (eps) => {
+        this.pendingZdo.set(sequence, (eps) => {
           this.clock.cancel(timer);
-          this.pendingZdo.delete(tsn);
+          this.pendingZdo.delete(sequence);
           resolve(eps);
         });
         const clusters = request.inClusters.map((c) => `0x${c.toString(16).padStart(4, "0")}`).join(",");
@@ -390,7 +445,7 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
           to: request.target,
           dstEndpoint: 0,
           srcEndpoint: 0,
-          cluster: MATCH_DESC_REQ,
+          cluster: ZdoCluster.matchDescriptorRequest,
           profile: ZDO_PROFILE,
           payload,
           apsSecurity: false,
@@ -405,30 +460,30 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
 
   private onZdo(from: Eui64Hex, frame: Extract<ApsFrame, { type: "data" }>): void {
     try {
-      if (frame.cluster === MATCH_DESC_REQ) {
-        const req = decodeMatchDescRequest(frame.payload);
+      if (frame.clusterId === ZdoCluster.matchDescriptorRequest) {
+        const req = decodeMatchDescriptorRequest(frame.payload);
         const endpoints = [...this.endpoints.values()]
-          .filter((e) => e.profile === req.profile && req.inClusters.some((c) => e.inClusters.includes(c)))
+          .filter((e) => e.profile === req.profileId && req.inClusters.some((c) => e.inClusters.includes(c)))
           .map((e) => e.endpoint);
         void this.sendData({
           to: from,
           dstEndpoint: 0,
           srcEndpoint: 0,
-          cluster: MATCH_DESC_RSP,
+          cluster: ZdoCluster.matchDescriptorResponse,
           profile: ZDO_PROFILE,
-          payload: encodeMatchDescResponse({
-            tsn: req.tsn,
+          payload: encodeMatchDescriptorResponse({
+            sequence: req.sequence,
             status: 0,
             nwkAddrOfInterest: this.shortAddress ?? 0,
-            endpoints,
+            matchList: endpoints,
           }),
           apsSecurity: false,
           ackRequested: false,
           label: `ZDO Match Descriptor Response (endpoints ${endpoints.join(",") || "none"})`,
         });
-      } else if (frame.cluster === MATCH_DESC_RSP) {
-        const rsp = decodeMatchDescResponse(frame.payload);
-        this.pendingZdo.get(rsp.tsn)?.(rsp.status === 0 ? rsp.endpoints : []);
+      } else if (frame.clusterId === ZdoCluster.matchDescriptorResponse) {
+        const rsp = decodeMatchDescriptorResponse(frame.payload);
+        this.pendingZdo.get(rsp.sequence)?.(rsp.status === 0 ? rsp.matchList : []);
       }
     } catch (e) {
       this.drop(from, `malformed ZDO frame: ${(e as Error).message}`, "none");
@@ -477,9 +532,11 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
       return;
     }
     this.shortAddress = f.bytes[0] | (f.bytes[1] << 8);
+    this.network.setShort(this.eui64, this.shortAddress);
     this._trustCenter = f.src;
     if (this.preconfigured) this.setLinkKey(f.src, this.preconfigured.key, this.preconfigured.label);
-    this.lastIncoming.delete(f.src);
+    this.lastIncoming.delete(`aps:${f.src}`);
+    this.lastIncoming.delete(`nwk:${f.src}`);
   }
 
   /** The Transport Key of the network key that completes a join; true when consumed. */
@@ -498,6 +555,7 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
     this.networkKey = Uint8Array.from(options.networkKey);
     this.shortAddress = 0;
     this.network.coordinator = this.eui64;
+    this.network.setShort(this.eui64, 0);
   }
   onJoinRequest(handler: (request: JoinRequest) => boolean): void {
     this.joinHandler = handler;
@@ -525,7 +583,8 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
       this.shortAddresses.set(f.src, short);
     }
     const s = admit ? (short as number) : 0xffff;
-    this.lastIncoming.delete(f.src);
+    this.lastIncoming.delete(`aps:${f.src}`);
+    this.lastIncoming.delete(`nwk:${f.src}`);
     this.recentApsCounters.delete(f.src);
     this.network.transmit({
       kind: "assoc-response",
