@@ -12,10 +12,10 @@ import { SeededRng } from "../../src/util/rng.js";
 
 export const TC_EUI = "00124b0000000001";
 
-export function makeNet(seed = 1, loss = 0) {
+export function makeNet(seed = 1, loss = 0, macRetries = 3) {
   const clock = new SimClock();
   const rng = new SeededRng(seed);
-  const network = new SimNetwork({ clock, rng, loss });
+  const network = new SimNetwork({ clock, rng, loss, macRetries });
   return { clock, rng, network };
 }
 

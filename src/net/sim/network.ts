@@ -82,6 +82,7 @@ export class SimNetwork {
   private readonly keepTimeline: boolean;
   private radios = new Map<Eui64Hex, Radio>();
   private shorts = new Map<Eui64Hex, number>();
+  private lastDelivery = new Map<string, number>();
   private off = new Set<Eui64Hex>();
   private faults: { f: Fault; left: number }[] = [];
   private listeners: ((frame: AirFrame, t: number) => void)[] = [];
@@ -188,8 +189,12 @@ export class SimNetwork {
     this.log(entry);
     const span = this.latency.max - this.latency.min;
     const delay = this.latency.min + (span > 0 ? this.rng.int(span + 1) : 0) + (attempts - 1) * 2;
+    // one radio link delivers in order: never before the previous frame on the same link
+    const link = `${frame.src}>${frame.dst}`;
+    const at = Math.max(now + delay, this.lastDelivery.get(link) ?? 0);
+    this.lastDelivery.set(link, at);
     const out: AirFrame = { ...frame, bytes };
-    this.clock.after(delay, () => {
+    this.clock.at(at, () => {
       const r = this.radios.get(frame.dst);
       if (!r || this.off.has(frame.dst)) return;
       this.stats.delivered++;

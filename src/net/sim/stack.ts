@@ -60,6 +60,8 @@ export interface SimStackOptions {
 type Handlers = { [E in keyof TransportEvents]: ((e: TransportEvents[E]) => void)[] };
 
 const JOIN_STEP_TIMEOUT_MS = 5000;
+const ASSOCIATION_WAIT_MS = 1000;
+const ASSOCIATION_TRIES = 3;
 const ZDO_TIMEOUT_MS = 3000;
 
 /** A readable name for an APS command, for the timeline. */
@@ -504,7 +506,7 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
       label: options.label ?? "preconfigured link key",
     };
     return new Promise<JoinResult>((resolve) => {
-      const timer = this.clock.after(2 * JOIN_STEP_TIMEOUT_MS, () => finish({ status: "TIMEOUT" }));
+      let timer = 0;
       const finish = (r: JoinResult) => {
         if (this.joinWait !== finish) return;
         this.clock.cancel(timer);
@@ -512,14 +514,32 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
         resolve(r);
       };
       this.joinWait = finish;
-      this.network.transmit({
-        kind: "assoc-request",
-        src: this.eui64,
-        dst: coordinator,
-        bytes: Uint8Array.of(0x8e),
-        label: "Association Request",
-        key: "none",
-      });
+      // association retried (macMaxFrameRetries covers single frames; the joiner retries the
+      // whole exchange); then the network key must arrive within JOIN_STEP_TIMEOUT_MS
+      let tries = 0;
+      const attempt = () => {
+        if (this.joinWait !== finish) return;
+        if (this.shortAddress !== undefined && this._trustCenter === coordinator) {
+          timer = this.clock.after(JOIN_STEP_TIMEOUT_MS, () => finish({ status: "TIMEOUT" }));
+          return;
+        }
+        if (tries++ >= ASSOCIATION_TRIES) {
+          finish({ status: "TIMEOUT" });
+          return;
+        }
+        this.network.transmit({
+          kind: "assoc-request",
+          src: this.eui64,
+          dst: coordinator,
+          bytes: Uint8Array.of(0x8e),
+          label: tries > 1 ? `Association Request (retry ${tries - 1})` : "Association Request",
+          key: "none",
+        });
+        timer = this.clock.after(ASSOCIATION_WAIT_MS, attempt);
+      };
+      this.shortAddress = undefined;
+      this._trustCenter = undefined;
+      attempt();
     });
   }
   private preconfigured: { key: Uint8Array; label: string } | undefined;
