@@ -62,6 +62,7 @@ type Handlers = { [E in keyof TransportEvents]: ((e: TransportEvents[E]) => void
 const JOIN_STEP_TIMEOUT_MS = 5000;
 const ASSOCIATION_WAIT_MS = 1000;
 const ASSOCIATION_TRIES = 3;
+const DUPLICATE_ENTRY_LIFETIME_MS = 8000;
 const ZDO_TIMEOUT_MS = 3000;
 
 /** A readable name for an APS command, for the timeline. */
@@ -86,7 +87,7 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
   private endpoints = new Map<number, EndpointDescriptor>();
   private linkKeys = new Map<Eui64Hex, { key: Uint8Array; label: string; previous?: Uint8Array }>();
   private lastIncoming = new Map<Eui64Hex, number>();
-  private recentApsCounters = new Map<Eui64Hex, number[]>();
+  private recentApsCounters = new Map<Eui64Hex, { counter: number; t: number }[]>();
   private apsCounter = 0;
   private zdoTsn = 0;
   private pendingAcks = new Map<string, () => void>();
@@ -380,15 +381,16 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
   }
 
   private isDuplicate(src: Eui64Hex, counter: number): boolean {
-    // 05-3474 2.2.8.4.5: duplicate rejection table of (source, APS counter)
-    let list = this.recentApsCounters.get(src);
-    if (!list) {
-      list = [];
-      this.recentApsCounters.set(src, list);
-    }
-    if (list.includes(counter)) return true;
-    list.push(counter);
-    if (list.length > 8) list.shift();
+    // 05-3474 2.2.8.4.5: duplicate rejection table of (source, APS counter), entries expiring
+    // after DUPLICATE_ENTRY_LIFETIME_MS so a restarted sender's counters are not taken as repeats
+    const now = this.clock.now();
+    const list = (this.recentApsCounters.get(src) ?? []).filter(
+      (e) => now - e.t < DUPLICATE_ENTRY_LIFETIME_MS,
+    );
+    this.recentApsCounters.set(src, list);
+    if (list.some((e) => e.counter === counter)) return true;
+    list.push({ counter, t: now });
+    if (list.length > 16) list.shift();
     return false;
   }
 
