@@ -6,9 +6,12 @@
  * link key), and a metering server/client whose application data goes APS-encrypted with the
  * link key the pair shares (SE 5.4.6: application data needs APS security).
  */
+
+import type { KeCrypto, KeSuiteCredentials } from "../engine/ke-types.js";
 import type { Eui64Hex } from "../engine/types.js";
 import type { Scheduler } from "../net/sim/clock.js";
 import type { CommandIndication, DataIndication, JoinerTransport, JoinResult } from "../net/transport.js";
+import type { Rng } from "../util/rng.js";
 import { ZclDataType } from "../zcl/data-types.js";
 import {
   decodeReadAttributesResponse,
@@ -18,7 +21,9 @@ import {
 import { decodeZclFrame, encodeZclFrame } from "../zcl/header.js";
 import { CLUSTER_KEY_ESTABLISHMENT, GlobalCommand, PROFILE_SE } from "../zcl/ids.js";
 import { ZclStatus } from "../zcl/status.js";
-import type { KeOutcome, KeRunner } from "./ke-runner.js";
+import { cbkeCrypto } from "./cbke-crypto.js";
+import { KeHost } from "./ke-host.js";
+import type { KeOutcome } from "./ke-runner.js";
 import {
   type BdbAttributes,
   bdbDefaults,
@@ -38,8 +43,9 @@ export interface SeNodeOptions {
   transport: JoinerTransport;
   config: SeStartupConfig;
   scheduler: Scheduler;
-  /** Runs key establishment (the KE initiator and responder of this node). */
-  ke?: KeRunner;
+  rng: Rng;
+  /** The CBKE computation (default: the real one, src/node/cbke-crypto.ts). */
+  crypto?: KeCrypto;
   /** Serve the metering cluster (a meter) or only read it (a display). */
   role: "meter" | "display";
   log?: (text: string) => void;
@@ -60,7 +66,7 @@ export class SeNode {
   readonly config: SeStartupConfig;
   readonly role: "meter" | "display";
   private readonly scheduler: Scheduler;
-  private readonly ke: KeRunner | undefined;
+  readonly ke: KeHost | undefined;
   private readonly log: (text: string) => void;
   private bdb: BdbAttributes = bdbDefaults();
   private keyWaiters: { match: (c: CommandIndication) => boolean; resolve: () => void }[] = [];
@@ -75,7 +81,6 @@ export class SeNode {
     this.config = options.config;
     this.role = options.role;
     this.scheduler = options.scheduler;
-    this.ke = options.ke;
     this.log = options.log ?? (() => {});
     const cbke = this.config.cbke;
     if (cbke.suiteMask !== 0) {
@@ -85,6 +90,23 @@ export class SeNode {
         deviceId: cbke.deviceId,
         inClusters: [CLUSTER_KEY_ESTABLISHMENT],
         outClusters: [CLUSTER_KEY_ESTABLISHMENT],
+      });
+      const credentials: Partial<Record<1 | 2, KeSuiteCredentials>> = {};
+      if (cbke.suiteMask & 1 && cbke.suite1) credentials[1] = cbke.suite1;
+      if (cbke.suiteMask & 2 && cbke.suite2) credentials[2] = cbke.suite2;
+      this.ke = new KeHost({
+        transport: this.transport,
+        scheduler: this.scheduler,
+        identity: { eui64: this.transport.eui64, credentials },
+        crypto: options.crypto ?? cbkeCrypto,
+        rng: options.rng,
+        endpoint: cbke.endpoint,
+        responder: { maxSessions: 1 },
+        onResponderDone: (o) => {
+          // a partner (not the TC) ran KE with us: its KeyData is our link key with it
+          if (o.status === "SUCCESS" && o.key) this.transport.setLinkKey(o.partner, o.key, "link key (CBKE)");
+          this.log(`key establishment answered for ${o.partner}: ${o.status}`);
+        },
       });
     }
     this.transport.registerEndpoint({
