@@ -60,6 +60,8 @@ export interface StartupOutcome {
 }
 
 const REQUEST_KEY_TIMEOUT_MS = 10_000;
+/** Attempts at CBKE with the TC after joining while it answers NO_RESOURCES. */
+const MAX_KE_ATTEMPTS = 100;
 
 export class SeNode {
   readonly transport: JoinerTransport;
@@ -74,6 +76,9 @@ export class SeNode {
   private zclSeq = 0;
   /** InstantaneousDemand served by a meter, in W. */
   demand = 1234;
+  /** KE attempts repeated after a NO_RESOURCES answer. */
+  noResourcesRetries = 0;
+  private keEndpoints = new Map<Eui64Hex, number>();
 
   constructor(options: SeNodeOptions) {
     checkStartupConfig(options.config);
@@ -150,7 +155,13 @@ export class SeNode {
       const status = await this.requestTcLinkKey();
       return { join, keyExchange, keyExchangeStatus: status };
     }
-    const outcome = await this.keWithDevice(join.trustCenter, { apsRequestKey: false });
+    // a busy TC answers NO_RESOURCES with a wait time; the initiator holds the next start
+    // until it has passed (SE 07-5356 C.3.1.2.3)
+    let outcome = await this.keWithDevice(join.trustCenter, { apsRequestKey: false });
+    for (let i = 1; outcome.status === "NO_RESOURCES" && i < MAX_KE_ATTEMPTS; i++) {
+      this.noResourcesRetries++;
+      outcome = await this.keWithDevice(join.trustCenter, { apsRequestKey: false });
+    }
     return { join, keyExchange, keyExchangeStatus: outcome.status };
   }
 
@@ -196,13 +207,18 @@ export class SeNode {
     });
     if (!this.transport.trustCenter) return local("NOT_JOINED");
     if (!this.ke || this.config.cbke.suiteMask === 0) return local("UNSUPPORTED_SUITE");
-    const endpoints = await this.transport.matchDescriptor({
-      target: partner,
-      profile: PROFILE_SE,
-      inClusters: [CLUSTER_KEY_ESTABLISHMENT],
-    });
-    if (endpoints.length === 0) return local("NO_KE_ENDPOINT");
-    const outcome = await this.ke.initiate({ partner, endpoint: endpoints[0] });
+    let endpoint = this.keEndpoints.get(partner);
+    if (endpoint === undefined) {
+      const endpoints = await this.transport.matchDescriptor({
+        target: partner,
+        profile: PROFILE_SE,
+        inClusters: [CLUSTER_KEY_ESTABLISHMENT],
+      });
+      if (endpoints.length === 0) return local("NO_KE_ENDPOINT");
+      endpoint = endpoints[0];
+      this.keEndpoints.set(partner, endpoint);
+    }
+    const outcome = await this.ke.initiate({ partner, endpoint });
     if (outcome.status === "SUCCESS" && outcome.key) {
       const isTc = partner === this.transport.trustCenter;
       this.transport.setLinkKey(partner, outcome.key, isTc ? KEY_LABEL.cbke : "link key (CBKE)");
