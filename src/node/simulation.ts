@@ -214,6 +214,13 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
         ke?.status === "SUCCESS",
         ke ? `outcome ${ke.status}` : "not run: meter or display not ready",
       );
+      const demand =
+        ke?.status === "SUCCESS" ? await display.node.readDemand(meters[0].stack.eui64) : undefined;
+      step(
+        "APS-encrypted read",
+        demand === meters[0].node.demand,
+        demand === undefined ? "no answer" : `InstantaneousDemand ${demand} W`,
+      );
       const shared = display.stack.getLinkKey(meters[0].stack.eui64);
       const meterSide = meters[0].stack.getLinkKey(display.stack.eui64);
       step(
@@ -225,13 +232,6 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
         shared && meterSide && equalBytes(shared, meterSide)
           ? "display and meter hold the same key from the TC"
           : "keys missing or different",
-      );
-      const demand =
-        ke?.status === "SUCCESS" ? await display.node.readDemand(meters[0].stack.eui64) : undefined;
-      step(
-        "APS-encrypted read",
-        demand === meters[0].node.demand,
-        demand === undefined ? "no answer" : `InstantaneousDemand ${demand} W`,
       );
       await Promise.all(meterRuns);
       finished = true;
