@@ -396,6 +396,19 @@ export class CaRegistry {
           `--subject: ${taken.subject} in ${lo}..${hi} already holds a live certificate`,
         );
       }
+      const open = (
+        this.db
+          .prepare("SELECT * FROM batches WHERE finished_at IS NULL AND suite = ?")
+          .all(opts.suite) as BatchRow[]
+      )
+        .map(batchFromRow)
+        .find((o) => o.firstSubject <= last && opts.firstSubject < o.firstSubject + BigInt(o.count));
+      if (open) {
+        throw new ZseError(
+          "EXISTS",
+          `--subject: ${lo}..${hi} overlaps the subjects of unfinished batch ${open.id}`,
+        );
+      }
       const firstSerial = this.allocateSerials(opts.count);
       const info = this.db
         .prepare(

@@ -152,6 +152,43 @@ describe("batch issuance (issue 4: resumable, no duplicate serials or subjects)"
     }
   });
 
+  it("CSV output: a header, then one row per position; a different spec on the same file is refused", async () => {
+    const root = mkdtempSync(join(tmpdir(), "zse-batch-csv-"));
+    try {
+      const dir = join(root, "ca");
+      const out = join(root, "b.csv");
+      const rng = new SeededRng("batch-csv");
+      initCa({ dir, suites: [1], rng, now: 1 });
+      const ca = CertificateAuthority.open(dir);
+      const spec = {
+        suite: 1 as const,
+        firstSubject: fromHex("0000000000000001"),
+        count: 4,
+        validTime: 0xffffffff,
+        keyUsage: 8,
+        profileData: new Uint8Array(10),
+      };
+      await runBatch({ ca, spec, out, format: "csv", workers: 0, chunk: 3, clock: () => 2, rng });
+      const rows = readFileSync(out, "utf8").trim().split("\n");
+      assert.equal(rows[0], "index,serial,subject,certificate,publicKey,privateKey,caPublicKey");
+      assert.deepEqual(
+        rows.slice(1).map((r) => r.split(",").slice(0, 1).concat(r.split(",")[2])),
+        [0, 1, 2, 3].map((i) => [String(i), `000000000000000${i + 1}`]),
+      );
+      // reopen it as unfinished, then resume with another count: refused, nothing changes
+      ca.registry.db.prepare("UPDATE batches SET finished_at = NULL").run();
+      const before = dumpRegistry(dir);
+      await assert.rejects(
+        runBatch({ ca, spec: { ...spec, count: 5 }, out, format: "csv", workers: 0, clock: () => 3, rng }),
+        (e: unknown) => isZseError(e, "BAD_VALUE") && /has count 4, not 5/.test(e.message),
+      );
+      assert.equal(dumpRegistry(dir), before);
+      ca.close();
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it("a child batch process SIGKILLed mid-batch resumes with no gap and no duplicate", async () => {
     const root = mkdtempSync(join(tmpdir(), "zse-kill-"));
     try {
@@ -159,7 +196,7 @@ describe("batch issuance (issue 4: resumable, no duplicate serials or subjects)"
       const out = join(root, "batch.jsonl");
       const init = await zseAsync(["ca", "init", "--dir", dir, "--suite", "1"]);
       assert.equal(init.status, 0, init.stderr);
-      const count = 240;
+      const count = 120;
       const args = [
         "ca",
         "issue",
@@ -185,7 +222,7 @@ describe("batch issuance (issue 4: resumable, no duplicate serials or subjects)"
       for (;;) {
         await new Promise((r) => setTimeout(r, 20));
         const n = existsSync(out) ? readFileSync(out, "utf8").split("\n").length - 1 : 0;
-        if (n >= 24) break;
+        if (n >= 12) break;
         assert.ok(Date.now() < deadline, "batch produced no output");
       }
       child.kill("SIGKILL");
@@ -199,7 +236,7 @@ describe("batch issuance (issue 4: resumable, no duplicate serials or subjects)"
       appendFileSync(out, '{"index":');
       const r = await zseAsync(args);
       assert.equal(r.status, 0, r.stderr);
-      assert.match(r.stderr, /resuming batch 1 at \d+\/240/);
+      assert.match(r.stderr, /resuming batch 1 at \d+\/120/);
       const summary = JSON.parse(r.stdout);
       assert.ok(summary.resumedFrom >= partial);
       assertComplete({ lines: readLines(out), count, dir, firstSubject: 0x0011223344550000n });

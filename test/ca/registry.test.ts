@@ -171,6 +171,12 @@ describe("CA registry batches refuse taken subjects", () => {
       assert.equal(r.openBatch("q"), undefined);
       // suite 1 range is free
       assert.ok(r.createBatch({ params: "q", suite: 1, count: 5, firstSubject: 0x10n, now: 6 }));
+      // ... until an unfinished batch reserves it
+      assert.throws(
+        () => r.createBatch({ params: "r", suite: 1, count: 2, firstSubject: 0x0fn, now: 6 }),
+        (e: unknown) => isZseError(e, "EXISTS") && /unfinished batch/.test(e.message),
+      );
+      assert.ok(r.createBatch({ params: "r", suite: 1, count: 2, firstSubject: 0x15n, now: 6 }));
       r.close();
     } finally {
       rmSync(dir, { recursive: true });
