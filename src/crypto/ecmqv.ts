@@ -1,0 +1,69 @@
+/**
+ * ECMQV with cofactor (SEC 1 v2 §3.4 ECMQV primitive, as SE spec 07-5356 C.4.2.2.5 uses it
+ * for CBKE): the associate value function, the shared point and the shared secret Z.
+ *
+ * - avf(Q) = (x̄ mod 2^⌈f/2⌉) + 2^⌈f/2⌉, x̄ the integer of x(Q), f = bit length of n.
+ * - s = d_E + avf(Q_E)·d_S mod n (own static d_S, own ephemeral d_E, Q_E = d_E·G).
+ * - P = h·s·(Q_EV + avf(Q_EV)·Q_SV) with the partner's ephemeral Q_EV and static Q_SV;
+ *   P = O is rejected; Z = x(P) as a field-element octet string (21 / 36 bytes).
+ *
+ * The multiplication by avf(Q_EV) is by a public value; the one by h·s is secret and takes
+ * the curve's constant-pattern path. Verified on the SE Annex C.5 / C.6 exchanges.
+ */
+import { ZseError } from "../util/errors.js";
+import type { CurvePoint, KoblitzCurve } from "./curves.js";
+
+/** avf(Q) of SEC 1 §3.4 (f = bit length of the curve order n). */
+export function avf(curve: KoblitzCurve, q: CurvePoint): bigint {
+  const half = BigInt(Math.ceil(curve.n.toString(2).length / 2));
+  const bit = 1n << half;
+  return (curve.xBigInt(q) & (bit - 1n)) | bit;
+}
+
+export interface EcmqvInput {
+  curve: KoblitzCurve;
+  /** d_S, own static private key. */
+  staticPrivateKey: bigint;
+  /** d_E, own ephemeral private key. */
+  ephemeralPrivateKey: bigint;
+  /** Q_E = d_E·G; computed when omitted. */
+  ephemeralPublicKey?: CurvePoint;
+  /** Q_SV, the partner's static public key (from its certificate). */
+  partnerStaticPublicKey: CurvePoint;
+  /** Q_EV, the partner's ephemeral public key. */
+  partnerEphemeralPublicKey: CurvePoint;
+}
+
+/**
+ * The ECMQV shared point P (SEC 1 §3.4 steps 2-5). Throws BAD_POINT when P is the point at
+ * infinity (invalid partner keys) and BAD_SCALAR for private keys outside [1, n-1].
+ */
+export function ecmqvSharedPoint(input: EcmqvInput): CurvePoint {
+  const { curve } = input;
+  const dS = checkScalar(curve, input.staticPrivateKey, "static private key");
+  const dE = checkScalar(curve, input.ephemeralPrivateKey, "ephemeral private key");
+  const qE = input.ephemeralPublicKey ?? curve.mulBase(dE, { secret: true });
+  const s = (dE + avf(curve, qE) * dS) % curve.n;
+  const qEV = input.partnerEphemeralPublicKey;
+  const qSV = input.partnerStaticPublicKey;
+  if (curve.isInfinity(qEV) || curve.isInfinity(qSV)) {
+    throw new ZseError("BAD_POINT", "ECMQV: a partner public key is the point at infinity");
+  }
+  const t = curve.add(qEV, curve.mul(qSV, avf(curve, qEV)));
+  const p = curve.mul(t, curve.cofactor * s, { secret: true });
+  if (curve.isInfinity(p))
+    throw new ZseError("BAD_POINT", "ECMQV: the shared point is the point at infinity");
+  return p;
+}
+
+/** Z = x(P) of the ECMQV shared point, as a field-element octet string (SEC 1 §2.3.5). */
+export function ecmqvSharedSecret(input: EcmqvInput): Uint8Array {
+  return input.curve.xBytes(ecmqvSharedPoint(input));
+}
+
+function checkScalar(curve: KoblitzCurve, k: bigint, title: string): bigint {
+  if (typeof k !== "bigint" || k < 1n || k >= curve.n) {
+    throw new ZseError("BAD_SCALAR", `ECMQV ${title}: not an integer in [1, n-1]`);
+  }
+  return k;
+}

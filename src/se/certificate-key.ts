@@ -1,0 +1,36 @@
+/**
+ * The public key an SE certificate implies (ECQV, SEC 4 §3.5; SE spec 07-5356 C.4.2.2.4):
+ * Q = e·P + Q_CA with e = AES-MMO(certificate) and P the certificate's reconstruction point,
+ * on the curve of the certificate's suite (suite from the length).
+ */
+import { type CurvePoint, curveForSuite } from "../crypto/curves.js";
+import { reconstructPublicKey } from "../crypto/ecqv.js";
+import { abytes } from "../util/bytes.js";
+import { decodeCertificate } from "./certificate.js";
+import { suiteInfo } from "./suites.js";
+
+export interface CertificatePublicKeyInput {
+  /** 48 (suite 1) or 74 (suite 2) certificate bytes. */
+  certificate: Uint8Array;
+  /** The issuing CA's compressed public key (22 or 37 bytes, same suite). */
+  caPublicKey: Uint8Array;
+}
+
+/** The certificate's public key as a point. Throws BAD_LENGTH / BAD_POINT / BAD_CERTIFICATE. */
+export function certificatePublicKeyPoint(input: CertificatePublicKeyInput): CurvePoint {
+  const cert = decodeCertificate(input.certificate);
+  const curve = curveForSuite(cert.suite);
+  abytes(input.caPublicKey, suiteInfo(cert.suite).pointBytes, "CA public key");
+  return reconstructPublicKey({
+    curve,
+    certificate: input.certificate,
+    reconstructionPoint: cert.reconstructionPoint,
+    caPublicKey: input.caPublicKey,
+  });
+}
+
+/** The certificate's public key, SEC 1 compressed (22 or 37 bytes). */
+export function certificatePublicKey(input: CertificatePublicKeyInput): Uint8Array {
+  const cert = decodeCertificate(input.certificate);
+  return curveForSuite(cert.suite).encodePoint(certificatePublicKeyPoint(input));
+}

@@ -1,0 +1,206 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { zse } from "../support/cli.js";
+import { curveNameForSuite, opensslPublicKey } from "../support/node-ec.js";
+import { type AnnexC, annexC } from "../support/se-vectors.js";
+
+const dir = mkdtempSync(join(tmpdir(), "zse-se-cli-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function deriveInput(v: AnnexC, suite: 1 | 2, role: "initiator" | "responder") {
+  const [me, them] = role === "initiator" ? [v.initiator_u, v.responder_v] : [v.responder_v, v.initiator_u];
+  return {
+    suite,
+    caPublicKey: v.ca_public_key,
+    role,
+    local: {
+      eui64: me.ieee,
+      certificate: me.certificate,
+      privateKey: me.static_private_key,
+      ephemeralPrivateKey: me.ephemeral_private_key,
+    },
+    remote: {
+      eui64: them.ieee,
+      certificate: them.certificate,
+      ephemeralPublicKey: them.ephemeral_public_key,
+    },
+  };
+}
+
+function assertBadInput(r: { status: number; stdout: string; stderr: string }, re: RegExp) {
+  assert.equal(r.status, 2, r.stderr);
+  assert.equal(r.stdout, "");
+  assert.equal(r.stderr.trim().split("\n").length, 1);
+  assert.match(r.stderr, re);
+}
+
+describe("zse keygen (CLI contract)", () => {
+  it("--private: the Annex C static public keys, both suites", () => {
+    for (const suite of [1, 2] as const) {
+      const s = annexC(suite).responder_v;
+      const r = zse(["keygen", "--suite", String(suite), "--private", s.static_private_key, "--json"]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.deepEqual(JSON.parse(r.stdout), {
+        suite,
+        privateKey: s.static_private_key,
+        publicKey: s.static_public_key,
+      });
+    }
+  });
+  it("a fresh suite 2 pair agrees with OpenSSL", () => {
+    const out = JSON.parse(zse(["keygen", "--suite", "2", "--json"]).stdout);
+    assert.match(out.privateKey, /^[0-9a-f]{72}$/);
+    assert.equal(out.publicKey, opensslPublicKey(curveNameForSuite(2), out.privateKey));
+  });
+  it("bad input", () => {
+    assertBadInput(zse(["keygen", "--suite", "3"]), /--suite/);
+    assertBadInput(zse(["keygen", "--suite", "1", "--private", "0011"]), /private key: 2 bytes/);
+  });
+});
+
+describe("zse cert decode / verify (CLI contract, issue 4 item 4)", () => {
+  const v2 = annexC(2);
+  const v1 = annexC(1);
+  it("decode: suite 2 with ISO dates and key usage names", () => {
+    const r = zse(["cert", "decode", v2.responder_v.certificate, "--json"]);
+    assert.equal(r.status, 0, r.stderr);
+    const c = JSON.parse(r.stdout);
+    assert.equal(c.suite, 2);
+    assert.equal(c.serial, "2622a505e8938f27");
+    assert.equal(c.issuer, v2.ca_issuer);
+    assert.equal(c.subject, v2.responder_v.ieee);
+    assert.equal(c.validFrom, new Date(0x5292a35b * 1000).toISOString().replace(".000", ""));
+    assert.equal(c.validTo, null);
+    assert.deepEqual(c.keyUsage, ["digitalSignature", "keyAgreement"]);
+    const human = zse(["cert", "decode", v2.responder_v.certificate]).stdout;
+    assert.match(human, /valid to +no expiry/);
+  });
+  it("decode: suite 1 shows the issuer's text", () => {
+    const c = JSON.parse(zse(["cert", "decode", v1.initiator_u.certificate, "--json"]).stdout);
+    assert.equal(c.suite, 1);
+    assert.equal(c.issuerText, "TESTSECA");
+    assert.equal(c.subject, v1.initiator_u.ieee);
+  });
+  it("decode: a wrong length is bad input", () => {
+    assertBadInput(zse(["cert", "decode", "00112233", "--json"]), /certificate: 4 bytes/);
+  });
+  it("verify: a valid certificate, exit 0, its public key", () => {
+    const r = zse([
+      "cert",
+      "verify",
+      v2.initiator_u.certificate,
+      "--ca-public-key",
+      v2.ca_public_key,
+      "--issuer",
+      v2.ca_issuer,
+      "--subject",
+      v2.initiator_u.ieee,
+      "--at",
+      "2024-05-01T00:00:00Z",
+      "--json",
+    ]);
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.valid, true);
+    assert.deepEqual(out.problems, []);
+    assert.equal(out.publicKey, v2.initiator_u.static_public_key);
+  });
+  it("verify: every problem, exit 1", () => {
+    const revoked = join(dir, "revoked.json");
+    writeFileSync(revoked, JSON.stringify({ serials: ["84a933b37f018dec"] }));
+    const r = zse([
+      "cert",
+      "verify",
+      v2.initiator_u.certificate,
+      "--ca-public-key",
+      v2.ca_public_key,
+      "--issuer",
+      "5445535453454341",
+      "--subject",
+      v2.responder_v.ieee,
+      "--at",
+      "2013-01-01T00:00:00Z",
+      "--revoked",
+      revoked,
+      "--json",
+    ]);
+    assert.equal(r.status, 1, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.valid, false);
+    assert.deepEqual(
+      out.problems.map((p: { code: string }) => p.code),
+      ["UNKNOWN_ISSUER", "SUBJECT_MISMATCH", "NOT_YET_VALID", "REVOKED"],
+    );
+    assert.equal(out.terminateStatus, 1);
+  });
+  it("verify: bad input exits 2", () => {
+    assertBadInput(
+      zse(["cert", "verify", v1.initiator_u.certificate, "--ca-public-key", v2.ca_public_key]),
+      /--ca-public-key: 37 bytes, expected 22/,
+    );
+    assertBadInput(
+      zse([
+        "cert",
+        "verify",
+        v1.initiator_u.certificate,
+        "--ca-public-key",
+        v1.ca_public_key,
+        "--at",
+        "yesterday",
+      ]),
+      /--at/,
+    );
+    assertBadInput(
+      zse([
+        "cert",
+        "verify",
+        v1.initiator_u.certificate,
+        "--ca-public-key",
+        v1.ca_public_key,
+        "--revoked",
+        join(dir, "none"),
+      ]),
+      /--revoked/,
+    );
+  });
+});
+
+describe("zse cbke derive on Annex C (CLI contract)", () => {
+  for (const suite of [1, 2] as const) {
+    const v = annexC(suite);
+    for (const role of ["initiator", "responder"] as const) {
+      it(`suite ${suite}, ${role}`, () => {
+        const file = join(dir, `derive-${suite}-${role}.json`);
+        writeFileSync(file, JSON.stringify(deriveInput(v, suite, role)));
+        const r = zse(["cbke", "derive", file, "--json"]);
+        assert.equal(r.status, 0, r.stderr);
+        const me = role === "initiator" ? v.initiator_u : v.responder_v;
+        const them = role === "initiator" ? v.responder_v : v.initiator_u;
+        assert.deepEqual(JSON.parse(r.stdout), {
+          sharedSecret: v.shared_secret_z,
+          macKey: v.mac_key,
+          keyData: v.key_data,
+          macU: v.mac_u,
+          macV: v.mac_v,
+          localEphemeralPublicKey: me.ephemeral_public_key,
+          remotePublicKey: them.static_public_key,
+        });
+      });
+    }
+  }
+  it("reads stdin with -; bad input exits 2 naming the field", () => {
+    const good = deriveInput(annexC(1), 1, "responder");
+    const r = zse(["cbke", "derive", "-", "--json"], { input: JSON.stringify(good) });
+    assert.equal(JSON.parse(r.stdout).keyData, annexC(1).key_data);
+    const bad = { ...good, remote: { ...good.remote, ephemeralPublicKey: "04" } };
+    assertBadInput(
+      zse(["cbke", "derive", "-"], { input: JSON.stringify(bad) }),
+      /remote\.ephemeralPublicKey/,
+    );
+    assertBadInput(zse(["cbke", "derive", "-"], { input: "{" }), /not valid JSON/);
+    assertBadInput(zse(["cbke", "derive", "-"], { input: JSON.stringify({ ...good, role: "x" }) }), /role/);
+  });
+});
