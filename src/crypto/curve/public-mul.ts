@@ -15,7 +15,7 @@ import { tnaf, WtnafRecoder } from "./tnaf.js";
  * Affine alpha_u P for odd u < 2^(w-1): x, y and y of the negative (x + y); `inf[i]` = 1 when
  * the entry is the point at infinity (only for P of order dividing the cofactor).
  */
-interface Table {
+export interface Table {
   x: Fe[];
   y: Fe[];
   ny: Fe[];
@@ -26,8 +26,8 @@ export class PublicMul {
   private readonly c: KoblitzCurveImpl;
   private readonly G: AffinePoint;
   private readonly acc: LdPoint;
-  private readonly rec: WtnafRecoder;
-  private readonly recG: WtnafRecoder;
+  readonly rec: WtnafRecoder;
+  readonly recG: WtnafRecoder;
   private readonly table: Table;
   private gTable: Table | null = null;
   private readonly ldPts: LdPoint[];
@@ -57,21 +57,31 @@ export class PublicMul {
     return { x: mk(), y: mk(), ny: mk(), inf: new Uint8Array(n) };
   }
 
-  mulBase(k: bigint): AffinePoint {
-    if (k === 0n) return this.c.infinity as AffinePoint;
+  /** The table of alpha_u G for the wide window, built on first use. */
+  baseTable(): Table {
     if (this.gTable === null) {
       const t = this.newTable(this.recG.alphas.length);
       this.precompute(this.G, this.recG, t);
       this.gTable = t;
     }
-    return this.evaluate(this.recG, this.gTable, k);
+    return this.gTable;
+  }
+
+  /** The table of alpha_u P (shared scratch, valid until the next call). */
+  pointTable(p: AffinePoint): Table {
+    this.precompute(p, this.rec, this.table);
+    return this.table;
+  }
+
+  mulBase(k: bigint): AffinePoint {
+    if (k === 0n) return this.c.infinity as AffinePoint;
+    return this.evaluate(this.recG, this.baseTable(), k);
   }
 
   mul(p: AffinePoint, k: bigint): AffinePoint {
     const c = this.c;
     if (p.x === null || k === 0n) return c.infinity as AffinePoint;
-    this.precompute(p, this.rec, this.table);
-    return this.evaluate(this.rec, this.table, k);
+    return this.evaluate(this.rec, this.pointTable(p), k);
   }
 
   private evaluate(rec: WtnafRecoder, t: Table, k: bigint): AffinePoint {
