@@ -34,6 +34,7 @@ interface AnnexC {
   key_data: string;
   mac_u: string;
   mac_v: string;
+  initiate_request_payload_prefix_panweave?: string;
 }
 const VECTORS: Record<KeSuite, AnnexC> = {
   1: loadVectors<AnnexC>("cbke_suite1_annex_c.json"),
@@ -74,7 +75,12 @@ interface Setup {
 function engines(s: Setup) {
   const vec = VECTORS[s.suite];
   const i = new KeInitiator({
-    identity: identityOf(s.suite, vec.initiator_u, s.u),
+    // the generate times of Annex C.5.2.1's Initiate KE Request (3 s, 6 s)
+    identity: {
+      ...identityOf(s.suite, vec.initiator_u, s.u),
+      ephemeralDataGenerateTime: 3,
+      confirmKeyGenerateTime: 6,
+    },
     crypto: cbkeCrypto({
       fixedEphemeral: { [s.suite]: fromHex(vec.initiator_u.ephemeral_private_key) },
       ...s.u?.crypto,
@@ -136,7 +142,10 @@ for (const suite of [1, 2] as const) {
       assert.equal(r.responder?.status, "SUCCESS", r.responder?.reason);
       const payloads = r.trace.map((t) => toHex(decodeZclFrame(t.frame).payload));
       const bit = suite === 1 ? "0100" : "0200";
-      assert.equal(payloads[2], `${bit}0a0f${vec.initiator_u.certificate}`); // Initiate KE Request
+      assert.equal(payloads[2], `${bit}0306${vec.initiator_u.certificate}`); // Initiate KE Request
+      if (vec.initiate_request_payload_prefix_panweave) {
+        assert.ok(payloads[2].startsWith(vec.initiate_request_payload_prefix_panweave));
+      }
       assert.equal(payloads[3], `${bit}0a0f${vec.responder_v.certificate}`); // Initiate KE Response
       assert.equal(payloads[4], vec.initiator_u.ephemeral_public_key); // QEU
       assert.equal(payloads[5], vec.responder_v.ephemeral_public_key); // QEV
