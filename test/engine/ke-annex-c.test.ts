@@ -19,6 +19,7 @@ import { decodeZclFrame } from "../../src/zcl/header.js";
 import { CLUSTER_KEY_ESTABLISHMENT } from "../../src/zcl/ids.js";
 import { decodeKeFrame, type KeSuite } from "../../src/zcl/ke-commands.js";
 import { loadVectors } from "../support/vectors.js";
+import { tsharkAvailable, tsharkFields } from "../zcl/tshark.js";
 
 interface Party {
   ieee: string;
@@ -161,6 +162,39 @@ for (const suite of [1, 2] as const) {
         ],
       );
     });
+  });
+
+  it(`Wireshark reads the engines' suite ${suite} exchange frame by frame`, {
+    skip: !tsharkAvailable() && "no tshark",
+  }, () => {
+    const r = run({ suite });
+    const rows = tsharkFields(
+      r.trace.map((t) => ({ cluster: t.cluster, zcl: t.frame })),
+      [
+        "zbee_zcl.cmd.id",
+        "zbee_zcl_se.ke.cmd.srv_rx.id",
+        "zbee_zcl_se.ke.cmd.srv_tx.id",
+        "zbee_zcl_se.ke.qeu",
+        "zbee_zcl_se.ke.qev",
+        "zbee_zcl_se.ke.macu",
+        "zbee_zcl_se.ke.macv",
+        "_ws.malformed",
+      ],
+    );
+    assert.deepEqual(
+      rows.map(
+        (x) =>
+          x["zbee_zcl_se.ke.cmd.srv_rx.id"] ||
+          x["zbee_zcl_se.ke.cmd.srv_tx.id"] ||
+          `g${x["zbee_zcl.cmd.id"]}`,
+      ),
+      ["g0x00", "g0x01", "0x00", "0x00", "0x01", "0x01", "0x02", "0x02", "g0x0b"],
+    );
+    assert.equal(rows[4]["zbee_zcl_se.ke.qeu"], vec.initiator_u.ephemeral_public_key);
+    assert.equal(rows[5]["zbee_zcl_se.ke.qev"], vec.responder_v.ephemeral_public_key);
+    assert.equal(rows[6]["zbee_zcl_se.ke.macu"], vec.mac_u);
+    assert.equal(rows[7]["zbee_zcl_se.ke.macv"], vec.mac_v);
+    assert.ok(rows.every((x) => x["_ws.malformed"] === ""));
   });
 
   describe(`Terminate statuses from crafted peers with real CBKE, suite ${suite} (C.3.1.2.3)`, () => {
