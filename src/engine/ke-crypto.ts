@@ -12,8 +12,11 @@ import { type KeSuite, keTerminateStatusName } from "../zcl/ke-commands.js";
 import type { KeCertificateVerdict, KeCrypto } from "./ke-types.js";
 
 export interface CbkeCryptoOptions {
-  /** Certificates to refuse (INVALID_CERTIFICATE). */
-  revoked?: RevocationList;
+  /**
+   * Certificates to refuse (INVALID_CERTIFICATE): a list, or a function read at every check
+   * so a list loaded later (e.g. from the CA) applies to the next session.
+   */
+  revoked?: RevocationList | (() => RevocationList | undefined);
   /**
    * Fixed ephemeral private keys per suite instead of fresh ones: for reproducing published
    * vectors (Annex C) only, never on a network.
@@ -31,11 +34,12 @@ export function cbkeCrypto(options: CbkeCryptoOptions = {}): KeCrypto {
     },
 
     checkCertificate({ certificate, sender, local, at }): KeCertificateVerdict | undefined {
+      const revoked = typeof options.revoked === "function" ? options.revoked() : options.revoked;
       const problems = checkCertificate(certificate, {
         issuers: [local.caIssuer ?? decodeCertificate(local.certificate).issuer],
         expectedSubject: sender,
         ...(at ? { at } : {}),
-        ...(options.revoked ? { revoked: options.revoked } : {}),
+        ...(revoked ? { revoked } : {}),
       });
       const code = terminateStatusFor(problems);
       if (code === undefined) return undefined;

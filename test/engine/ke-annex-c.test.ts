@@ -229,7 +229,12 @@ for (const suite of [1, 2] as const) {
       assert.equal(a.responder?.status, "INVALID_CERTIFICATE");
       assert.equal(terminates(a.trace, V)[0][0], 0x06);
       assert.equal(a.initiator?.status, "INVALID_CERTIFICATE");
-      const b = run({ suite, u: { crypto: { revoked: { subjects: [fromHex(V)] } } } });
+      // a list loaded after the engine was built applies to the next session
+      let loaded: { subjects: Uint8Array[] } | undefined;
+      const { i, r } = engines({ suite, u: { crypto: { revoked: () => loaded } } });
+      assert.equal(runKeExchange({ initiator: i, responder: r }).initiator?.status, "SUCCESS");
+      loaded = { subjects: [fromHex(V)] };
+      const b = runKeExchange({ initiator: i, responder: r, now: 1_000 });
       assert.equal(b.initiator?.status, "INVALID_CERTIFICATE");
       assert.equal(terminates(b.trace, U)[0][0], 0x06);
       if (suite === 2) {
