@@ -1,5 +1,6 @@
 /** Every subcommand of `zse`, in the order `--help` lists them. Each file exports register(). */
 import type { Command } from "commander";
+import { register as bench } from "./bench.js";
 import { register as ca } from "./ca.js";
 import { register as cbke } from "./cbke.js";
 import { register as cert } from "./cert.js";
@@ -19,4 +20,5 @@ export const commands: ((program: Command) => void)[] = [
   cbke,
   ca,
   simulate,
+  bench,
 ];
