@@ -9,6 +9,8 @@
 import { fromHex, toHex } from "../util/bytes.js";
 import { isZseError, ZseError } from "../util/errors.js";
 import type { ApsFrame } from "./frames/aps.js";
+import { decodeMacFrame, type MacAddress } from "./frames/mac.js";
+import { decodeMacCommand, type MacCommand } from "./frames/mac-command.js";
 import { decodeOverTheAir } from "./frames/over-the-air.js";
 import type { SecurityInfo, UndecryptedReason } from "./frames/security.js";
 import { decodeDeviceAnnounce, ZDO_PROFILE, ZdoCluster } from "./frames/zdo.js";
@@ -30,6 +32,8 @@ export interface CaptureFrame {
   to?: string;
   fromShort?: number;
   toShort?: number;
+  /** A MAC command frame (association, data request, beacon request) instead of a NWK frame. */
+  macCommand?: MacCommand;
   nwkSecured?: boolean;
   nwkKey?: string;
   aps?: ApsFrame;
@@ -70,6 +74,11 @@ export function decodeCapture(
     frames.push(f);
     const candidates = known.slice();
     try {
+      const mac = decodeMacFrame(p.data, { fcs });
+      if (mac.frameType !== 1) {
+        macCommandFrame(f, mac.source, mac.destination, decodeMacCommand(mac.payload));
+        return;
+      }
       const d = decodeOverTheAir(p.data, {
         fcs,
         networkKeys: () => candidates.map((c) => c.key),
@@ -114,6 +123,22 @@ export function decodeCapture(
     if (f.toShort !== undefined) f.to = addr(f.toShort);
   }
   return { frames, learned };
+
+  function macCommandFrame(
+    f: CaptureFrame,
+    src: MacAddress | undefined,
+    dst: MacAddress | undefined,
+    c: MacCommand,
+  ): void {
+    f.macCommand = c;
+    if (src instanceof Uint8Array) f.from = toHex(src);
+    else if (src !== undefined) f.fromShort = src;
+    if (dst instanceof Uint8Array) f.to = toHex(dst);
+    else if (dst !== undefined) f.toShort = dst;
+    // 802.15.4-2006 7.3.2: the response tells the device (destination) its short address.
+    if (c.command === "associationResponse" && dst instanceof Uint8Array && c.status === 0)
+      eui.set(c.shortAddress, toHex(dst));
+  }
 
   function learn(f: CaptureFrame, aps: ApsFrame): void {
     if (aps.type === "data" && aps.profileId === ZDO_PROFILE && aps.clusterId === ZdoCluster.deviceAnnounce) {

@@ -54,6 +54,16 @@ export interface KeepAliveEvent {
   apsSecured: boolean;
 }
 
+/** A MAC association (802.15.4-2006 7.3.1 / 7.3.2) seen in the capture. */
+export interface Association {
+  requestFrame?: number;
+  responseFrame?: number;
+  device: string;
+  coordinator?: string;
+  shortAddress?: number;
+  status?: number;
+}
+
 export interface CaptureReport {
   linkType: number;
   frames: number;
@@ -68,6 +78,7 @@ export interface CaptureReport {
   }[];
   malformed: { frame: number; error: string }[];
   learnedKeys: { frame: number; keyType: string; key: string; label: string }[];
+  associations: Association[];
   keyEstablishment: KeExchange[];
   keepAlive: KeepAliveEvent[];
 }
@@ -95,9 +106,28 @@ export function inspectCapture(
       key: toHex(l.key),
       label: l.label,
     })),
+    associations: [],
     keyEstablishment: [],
     keepAlive: [],
   };
+  for (const f of frames) {
+    const c = f.macCommand;
+    if (c?.command === "associationRequest" && f.from) {
+      report.associations.push({
+        requestFrame: f.number,
+        device: f.from,
+        ...(f.to ? { coordinator: f.to } : {}),
+      });
+    } else if (c?.command === "associationResponse" && f.to) {
+      const a = [...report.associations]
+        .reverse()
+        .find((x) => x.device === f.to && x.responseFrame === undefined);
+      const entry = a ?? { device: f.to };
+      if (!a) report.associations.push(entry);
+      Object.assign(entry, { responseFrame: f.number, shortAddress: c.shortAddress, status: c.status });
+      if (f.from) entry.coordinator = f.from;
+    }
+  }
   const open = new Map<string, KeExchange>();
   for (const f of frames) {
     const a = f.aps;

@@ -26,12 +26,25 @@ describe("inspectCapture (SE 07-5356 C.3.1 KE, A.3.5 Keep-Alive)", () => {
   const r = inspectCapture(pcap, { keys: captureKeys });
 
   it("decrypts every frame and learns the network key from the Transport Key", () => {
-    assert.equal(r.frames, 26);
+    assert.equal(r.frames, 29);
     assert.deepEqual(r.undecrypted, []);
     assert.deepEqual(r.malformed, []);
     assert.equal(r.learnedKeys.length, 1);
     assert.equal(r.learnedKeys[0].key, toHex(networkKey));
-    assert.equal(r.learnedKeys[0].frame, 1);
+    assert.equal(r.learnedKeys[0].frame, 4);
+  });
+
+  it("finds the MAC association that gave the meter its short address", () => {
+    assert.deepEqual(r.associations, [
+      {
+        requestFrame: 2,
+        responseFrame: 3,
+        device: toHex(meter.eui),
+        coordinator: toHex(tc.eui),
+        shortAddress: meter.short,
+        status: 0,
+      },
+    ]);
   });
 
   it("finds both CBKE exchanges with the Annex C values and SUCCESS", () => {

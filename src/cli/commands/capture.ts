@@ -69,6 +69,15 @@ function humanLines(path: string, r: CaptureReport): string[] {
     `${path}: ${r.frames} frames, link type ${r.linkType}; decrypted NWK ${r.decrypted.nwk}, APS ${r.decrypted.aps}; ` +
       `${r.undecrypted.length} not decrypted, ${r.malformed.length} malformed`,
   ];
+  for (const a of r.associations) {
+    const result =
+      a.status === undefined
+        ? "no response"
+        : a.status === 0
+          ? `short address 0x${(a.shortAddress ?? 0).toString(16).padStart(4, "0")}`
+          : `refused (status 0x${a.status.toString(16).padStart(2, "0")})`;
+    out.push(`association: ${a.device} with ${a.coordinator ?? "?"}: ${result}`);
+  }
   for (const k of r.learnedKeys) out.push(`learned ${k.label}: ${k.key}`);
   if (r.keyEstablishment.length === 0) out.push("no key establishment");
   r.keyEstablishment.forEach((x, i) => {
