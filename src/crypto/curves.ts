@@ -17,6 +17,8 @@ export const sect163k1: KoblitzCurve = new KoblitzCurveImpl({
   a: 1,
   n: 0x04000000000000000000020108a2e0cc0d99f8a5efn,
   cofactor: 2n,
+  w: 5,
+  wG: 8,
   gx: 0x02fe13c0537bbc11acaa07d793de4e6d5e5c94eee8n,
   gy: 0x0289070fb05d38ff58321f2e800536d538ccdaa3d9n,
 });
@@ -28,6 +30,8 @@ export const sect283k1: KoblitzCurve = new KoblitzCurveImpl({
   a: 0,
   n: 0x01ffffffffffffffffffffffffffffffffffe9ae2ed07577265dff7f94451e061e163c61n,
   cofactor: 4n,
+  w: 5,
+  wG: 8,
   gx: 0x0503213f78ca44883f1a3b8162f188e553cd265f23c1567a16876913b0c2ac2458492836n,
   gy: 0x01ccda380f1c9e318d90f95d07e5426fe87e45c0e8184698e45962364e34116177dd2259n,
 });

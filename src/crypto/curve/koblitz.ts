@@ -21,6 +21,9 @@ export interface KoblitzParams {
   a: 0 | 1;
   n: bigint;
   cofactor: bigint;
+  /** TNAF window widths: variable-base and fixed-base (G). */
+  w: number;
+  wG: number;
   gx: bigint;
   gy: bigint;
 }
@@ -81,7 +84,7 @@ export class KoblitzCurveImpl implements KoblitzCurve {
     this.s2 = this.F.zero();
     this.infinity = new AffinePoint(p.name, null, null);
     this.G = new AffinePoint(p.name, this.F.fromBigInt(p.gx), this.F.fromBigInt(p.gy));
-    this.pub = new PublicMul({ curve: this, G: this.G as AffinePoint });
+    this.pub = new PublicMul({ curve: this, G: this.G as AffinePoint, w: p.w, wG: p.wG });
   }
 
   /** Checks that p is a point of this curve; returns its concrete form. */

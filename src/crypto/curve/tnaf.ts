@@ -1,20 +1,23 @@
 /**
- * tau-adic non-adjacent form (Solinas 2000; Guide to ECC Algorithm 3.61) of an element
- * r0 + r1*tau of Z[tau], tau^2 = mu*tau - 2 (mu = 1 for a = 1, -1 for a = 0). The digits
- * u_i in {-1, 0, 1} satisfy sum u_i tau^i = r0 + r1 tau exactly, so sum u_i tau^i(P) = k*P for
- * every point P on the curve when r0 = k, r1 = 0 (no reduction, valid outside the subgroup too).
+ * tau-adic recodings on Koblitz curves (Solinas 2000; Guide to ECC 3.4), tau^2 = mu*tau - 2 with
+ * mu = 1 for a = 1 and mu = -1 for a = 0:
+ * - `tnaf`: the plain TNAF (Algorithm 3.61), BigInt, for small constants at set-up time;
+ * - `roundZTau`: rounding in Q(tau) (Algorithm 3.63), BigInt, for the set-up and the one-off
+ *   partial reduction per scalar;
+ * - `WtnafRecoder`: width-w TNAF (Algorithm 3.69) of k partially reduced modulo tau^m - 1
+ *   (Algorithm 3.62 with tau^m - 1 in place of delta). tau^m - 1 annihilates every point of
+ *   E(GF(2^m)) (Frobenius^m is the identity), so the expansion gives exactly k*P for every point P,
+ *   also outside the order-n subgroup. The recoding loop runs on small-integer limbs, no BigInt.
  */
 
-/** TNAF digits of r0 + r1 tau, least significant first. */
+/** TNAF digits (-1, 0, 1) of r0 + r1 tau, least significant first. */
 export function tnaf(r0: bigint, r1: bigint, mu: 1 | -1): Int8Array {
   const out: number[] = [];
   const m = BigInt(mu);
   while (r0 !== 0n || r1 !== 0n) {
     let u = 0;
     if ((r0 & 1n) === 1n) {
-      // u = 2 - ((r0 - 2 r1) mod 4)
-      const t = Number((((r0 - 2n * r1) % 4n) + 4n) % 4n);
-      u = 2 - t;
+      u = 2 - Number((((r0 - 2n * r1) % 4n) + 4n) % 4n);
       r0 -= BigInt(u);
     }
     out.push(u);
@@ -24,4 +27,199 @@ export function tnaf(r0: bigint, r1: bigint, mu: 1 | -1): Int8Array {
     r0 = nr0;
   }
   return Int8Array.from(out);
+}
+
+function floorDiv(a: bigint, b: bigint): bigint {
+  const q = a / b;
+  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
+}
+
+/** Round(lambda0 + lambda1 tau) for lambda_i = num_i / den (den > 0), Guide to ECC Algorithm 3.63. */
+export function roundZTau(o: { num0: bigint; num1: bigint; den: bigint; mu: 1 | -1 }): [bigint, bigint] {
+  const { num0, num1, den } = o;
+  const mu = BigInt(o.mu);
+  const f0 = floorDiv(2n * num0 + den, 2n * den);
+  const f1 = floorDiv(2n * num1 + den, 2n * den);
+  // eta_i = (num_i - f_i den) / den, compared as numerators over den.
+  const e0 = num0 - f0 * den;
+  const e1 = num1 - f1 * den;
+  let h0 = 0n;
+  let h1 = 0n;
+  const eta = 2n * e0 + mu * e1;
+  if (eta >= den) {
+    if (e0 - 3n * mu * e1 < -den) h1 = mu;
+    else h0 = 1n;
+  } else if (e0 + 4n * mu * e1 >= 2n * den) h1 = mu;
+  if (eta < -den) {
+    if (e0 - 3n * mu * e1 >= den) h1 = -mu;
+    else h0 = -1n;
+  } else if (e0 + 4n * mu * e1 < -2n * den) h1 = -mu;
+  return [f0 + h0, f1 + h1];
+}
+
+/** Lucas sequence U_0..U_k of tau: tau^k = U_k tau - 2 U_(k-1). */
+function lucasU(k: number, mu: bigint): bigint[] {
+  const u = [0n, 1n];
+  for (let i = 2; i <= k; i++) u.push(mu * u[i - 1] - 2n * u[i - 2]);
+  return u;
+}
+
+/** tau^k as [a, b] meaning a + b tau. */
+export function tauPower(k: number, mu: 1 | -1): [bigint, bigint] {
+  if (k === 0) return [1n, 0n];
+  const u = lucasU(k, BigInt(mu));
+  return [-2n * u[k - 1], u[k]];
+}
+
+/** x mods y in Z[tau]: x - Round(x / y) y (a representative of minimal norm, Solinas 2000). */
+function modsZTau(x: [bigint, bigint], y: [bigint, bigint], mu: 1 | -1): [bigint, bigint] {
+  const m = BigInt(mu);
+  const [y0, y1] = y;
+  const norm = y0 * y0 + m * y0 * y1 + 2n * y1 * y1;
+  // x * conj(y), conj(y0 + y1 tau) = (y0 + mu y1) - y1 tau
+  const c0 = y0 + m * y1;
+  const c1 = -y1;
+  const [x0, x1] = x;
+  const p0 = x0 * c0 - 2n * x1 * c1;
+  const p1 = x0 * c1 + x1 * c0 + m * x1 * c1;
+  const [q0, q1] = roundZTau({ num0: p0, num1: p1, den: norm, mu });
+  const qy0 = q0 * y0 - 2n * q1 * y1;
+  const qy1 = q0 * y1 + q1 * y0 + m * q1 * y1;
+  return [x0 - qy0, x1 - qy1];
+}
+
+const LIMB = 28;
+const MASK = (1 << LIMB) - 1;
+
+/**
+ * Width-w TNAF recoder for one curve. Digit d != 0 stands for sign(d) * alpha_|d|, with
+ * alpha_u = u mods tau^w for odd u < 2^(w-1) (`alphas[u >> 1]`).
+ */
+export class WtnafRecoder {
+  readonly w: number;
+  readonly mu: 1 | -1;
+  /** alpha_u = [beta, gamma] (beta + gamma tau) for u = 1, 3, ..., 2^(w-1) - 1. */
+  readonly alphas: [bigint, bigint][];
+  private readonly beta: Int32Array;
+  private readonly gamma: Int32Array;
+  private readonly tw: number;
+  private readonly d0: bigint;
+  private readonly d1: bigint;
+  private readonly norm: bigint;
+  private readonly L: number;
+  private readonly r0: Int32Array;
+  private readonly r1: Int32Array;
+  private readonly t: Int32Array;
+  /** Digits of the last recoding, least significant first. */
+  readonly digits: Int8Array;
+
+  constructor(o: { m: number; mu: 1 | -1; w: number }) {
+    const { m, mu, w } = o;
+    this.w = w;
+    this.mu = mu;
+    const M = BigInt(mu);
+    const u = lucasU(w, M);
+    // t_w = 2 U_(w-1) U_w^-1 mod 2^w (U_w is odd)
+    const mod = 1n << BigInt(w);
+    let inv = 1n;
+    for (let i = 0n; i < mod; i++) if ((((u[w] * i) % mod) + mod) % mod === 1n) inv = i;
+    this.tw = Number((((2n * u[w - 1] * inv) % mod) + mod) % mod);
+    const tw = tauPower(w, mu);
+    this.alphas = [];
+    for (let v = 1n; v < 1n << BigInt(w - 1); v += 2n) this.alphas.push(modsZTau([v, 0n], tw, mu));
+    this.beta = Int32Array.from(this.alphas.map((a) => Number(a[0])));
+    this.gamma = Int32Array.from(this.alphas.map((a) => Number(a[1])));
+    const [t0, t1] = tauPower(m, mu);
+    this.d0 = t0 - 1n;
+    this.d1 = t1;
+    this.norm = this.d0 * this.d0 + M * this.d0 * this.d1 + 2n * this.d1 * this.d1;
+    this.L = Math.ceil((m / 2 + 16) / LIMB) + 1;
+    this.r0 = new Int32Array(this.L);
+    this.r1 = new Int32Array(this.L);
+    this.t = new Int32Array(this.L);
+    this.digits = new Int8Array(m + 2 * w + 16);
+  }
+
+  /** N(tau^m - 1) = #E(GF(2^m)) = h n. */
+  get groupOrder(): bigint {
+    return this.norm;
+  }
+
+  /**
+   * Recodes k: partial reduction modulo tau^m - 1 (BigInt, once), then the width-w TNAF loop
+   * on limbs. Returns the digit count; the digits are in `this.digits`.
+   */
+  recode(k: bigint): number {
+    const M = BigInt(this.mu);
+    const { d0, d1, norm } = this;
+    // lambda = k / (tau^m - 1) = k conj(D) / N(D)
+    const [q0, q1] = roundZTau({ num0: k * (d0 + M * d1), num1: -k * d1, den: norm, mu: this.mu });
+    // rho = k - q D
+    const rho0 = k - (q0 * d0 - 2n * q1 * d1);
+    const rho1 = -(q0 * d1 + q1 * d0 + M * q1 * d1);
+    this.load(this.r0, rho0);
+    this.load(this.r1, rho1);
+    return this.loop();
+  }
+
+  /** Loads a signed BigInt into two's-complement limbs. */
+  private load(x: Int32Array, v: bigint): void {
+    const L = this.L;
+    for (let i = 0; i < L - 1; i++) {
+      x[i] = Number(v & BigInt(MASK));
+      v >>= BigInt(LIMB);
+    }
+    x[L - 1] = Number(v);
+  }
+
+  private loop(): number {
+    const { L, r0, r1, t, beta, gamma, tw, digits } = this;
+    const mu = this.mu;
+    const half = 1 << (this.w - 1);
+    const wmask = (1 << this.w) - 1;
+    let n = 0;
+    for (;;) {
+      let any = 0;
+      for (let i = 0; i < L; i++) any |= r0[i] | r1[i];
+      if (any === 0) break;
+      let d = 0;
+      if (r0[0] & 1) {
+        let u = (r0[0] + Math.imul(r1[0], tw)) & wmask;
+        if (u >= half) u -= 1 << this.w;
+        d = u;
+        const idx = (u < 0 ? -u : u) >> 1;
+        const b = u < 0 ? -beta[idx] : beta[idx];
+        const g = u < 0 ? -gamma[idx] : gamma[idx];
+        addSmall(r0, -b, L);
+        addSmall(r1, -g, L);
+      }
+      digits[n++] = d;
+      // (r0, r1) <- (r1 + mu r0/2, -r0/2)
+      for (let i = 0; i < L - 1; i++) t[i] = (r0[i] >>> 1) | ((r0[i + 1] & 1) << (LIMB - 1));
+      t[L - 1] = r0[L - 1] >> 1;
+      let c = 0;
+      let e = 0;
+      for (let i = 0; i < L - 1; i++) {
+        const v = r1[i] + (mu === 1 ? t[i] : -t[i]) + c;
+        r0[i] = v & MASK;
+        c = v >> LIMB;
+        const nv = -t[i] + e;
+        r1[i] = nv & MASK;
+        e = nv >> LIMB;
+      }
+      r0[L - 1] = r1[L - 1] + (mu === 1 ? t[L - 1] : -t[L - 1]) + c;
+      r1[L - 1] = -t[L - 1] + e;
+    }
+    return n;
+  }
+}
+
+function addSmall(x: Int32Array, v: number, L: number): void {
+  let c = v;
+  for (let i = 0; i < L - 1 && c !== 0; i++) {
+    const s = x[i] + c;
+    x[i] = s & MASK;
+    c = s >> LIMB;
+  }
+  if (c !== 0) x[L - 1] += c;
 }
