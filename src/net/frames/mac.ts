@@ -1,0 +1,144 @@
+/**
+ * IEEE 802.15.4 MAC data frames as Zigbee sends them (IEEE 802.15.4-2006 7.2.1 general frame
+ * format, 7.2.2.2 data frame): frame control, sequence number, addressing fields with PAN ID
+ * compression, payload (the Zigbee NWK frame) and the optional 2-byte FCS (7.2.1.9: CRC-16
+ * ITU-T, x^16 + x^12 + x^5 + 1, initial value 0, bits processed least significant first; the
+ * CRC-16/KERMIT of the CRC catalogue), transmitted low byte first.
+ *
+ * Zigbee sends no MAC-layer security; this codec refuses frames with the security bit set.
+ */
+import { ZseError } from "../../util/errors.js";
+import { FrameReader, FrameWriter } from "./cursor.js";
+
+/** A MAC address: a number is a 16-bit short address, 8 bytes an extended address (big-endian). */
+export type MacAddress = number | Uint8Array;
+
+/** MAC frame types (7.2.1.1.1). Only data frames carry Zigbee NWK frames. */
+export const MacFrameType = { beacon: 0, data: 1, ack: 2, command: 3 } as const;
+
+export interface MacFrame {
+  /** Frame type; this codec reads and writes data frames (1). */
+  frameType: 1;
+  sequence: number;
+  /** Destination PAN identifier. */
+  panId: number;
+  destination: MacAddress;
+  source: MacAddress;
+  /** Source PAN identifier when it differs from panId (then PAN ID compression is off). */
+  sourcePanId?: number;
+  ackRequest: boolean;
+  framePending?: boolean;
+  /** Frame version: 0 = 802.15.4-2003 (what Zigbee devices send), 1 = 2006. */
+  version?: 0 | 1;
+  /** The MAC payload (a Zigbee NWK frame). */
+  payload: Uint8Array;
+}
+
+/** CRC-16 of 802.15.4 7.2.1.9 (CRC-16/KERMIT: reflected 0x1021, init 0, no final xor). */
+export function crc16Kermit(data: Uint8Array): number {
+  let crc = 0;
+  for (const byte of data) {
+    crc ^= byte;
+    for (let i = 0; i < 8; i++) crc = crc & 1 ? (crc >>> 1) ^ 0x8408 : crc >>> 1;
+  }
+  return crc;
+}
+
+function addrMode(a: MacAddress, field: string): 2 | 3 {
+  if (typeof a === "number") return 2;
+  if (a instanceof Uint8Array && a.length === 8) return 3;
+  throw new ZseError("BAD_VALUE", `MAC ${field}: a short address (number) or an 8-byte extended address`);
+}
+
+function writeAddr(w: FrameWriter, a: MacAddress, field: string): void {
+  if (typeof a === "number") w.u16(a, field);
+  else w.eui64(a, field);
+}
+
+/** Encodes a MAC data frame; appends the FCS when `fcs` is true. */
+export function encodeMacFrame(frame: MacFrame, options: { fcs?: boolean } = {}): Uint8Array {
+  const dstMode = addrMode(frame.destination, "destination");
+  const srcMode = addrMode(frame.source, "source");
+  const compress = frame.sourcePanId === undefined || frame.sourcePanId === frame.panId;
+  const fc =
+    MacFrameType.data |
+    (frame.framePending ? 1 << 4 : 0) |
+    (frame.ackRequest ? 1 << 5 : 0) |
+    (compress ? 1 << 6 : 0) |
+    (dstMode << 10) |
+    ((frame.version ?? 0) << 12) |
+    (srcMode << 14);
+  const w = new FrameWriter("MAC");
+  w.u16(fc, "frame control").u8(frame.sequence, "sequence number").u16(frame.panId, "destination PAN");
+  writeAddr(w, frame.destination, "destination");
+  if (!compress) w.u16(frame.sourcePanId!, "source PAN");
+  writeAddr(w, frame.source, "source");
+  w.bytes(frame.payload, "payload");
+  if (options.fcs) {
+    const body = w.finish();
+    return new FrameWriter("MAC").bytes(body, "frame").u16(crc16Kermit(body), "FCS").finish();
+  }
+  return w.finish();
+}
+
+function readAddr(r: FrameReader, mode: number, field: string): MacAddress {
+  return mode === 2 ? r.u16(field) : r.eui64(field);
+}
+
+/**
+ * Decodes a MAC data frame. With `fcs` the last two bytes are the FCS and must match
+ * (BAD_FRAME otherwise). Throws BAD_FRAME for other frame types, MAC security, or addressing
+ * modes a Zigbee data frame does not use (none or reserved).
+ */
+export function decodeMacFrame(bytes: Uint8Array, options: { fcs?: boolean } = {}): MacFrame {
+  let body = bytes;
+  if (options.fcs) {
+    if (bytes.length < 5)
+      throw new ZseError("BAD_FRAME", `MAC frame: ${bytes.length} bytes, too short for an FCS`);
+    body = bytes.subarray(0, bytes.length - 2);
+    const got = bytes[bytes.length - 2] | (bytes[bytes.length - 1] << 8);
+    const want = crc16Kermit(body);
+    if (got !== want) {
+      throw new ZseError(
+        "BAD_FRAME",
+        `MAC FCS: 0x${got.toString(16).padStart(4, "0")} received, 0x${want.toString(16).padStart(4, "0")} computed`,
+      );
+    }
+  }
+  const r = new FrameReader(body, "MAC");
+  const fc = r.u16("frame control");
+  const type = fc & 7;
+  if (type !== MacFrameType.data)
+    throw new ZseError("BAD_FRAME", `MAC frame type: ${type}, only data frames (1) are read`);
+  if (fc & (1 << 3))
+    throw new ZseError("BAD_FRAME", "MAC security enabled: Zigbee does not use MAC security");
+  const dstMode = (fc >> 10) & 3;
+  const srcMode = (fc >> 14) & 3;
+  const version = (fc >> 12) & 3;
+  if (dstMode < 2 || srcMode < 2) {
+    throw new ZseError(
+      "BAD_FRAME",
+      `MAC addressing modes: destination ${dstMode}, source ${srcMode} (expected 2 or 3)`,
+    );
+  }
+  if (version > 1) throw new ZseError("BAD_FRAME", `MAC frame version: ${version} (0 or 1 read)`);
+  const compress = (fc & (1 << 6)) !== 0;
+  const sequence = r.u8("sequence number");
+  const panId = r.u16("destination PAN");
+  const destination = readAddr(r, dstMode, "destination");
+  const sourcePanId = compress ? undefined : r.u16("source PAN");
+  const source = readAddr(r, srcMode, "source");
+  const frame: MacFrame = {
+    frameType: 1,
+    sequence,
+    panId,
+    destination,
+    source,
+    ackRequest: (fc & (1 << 5)) !== 0,
+    framePending: (fc & (1 << 4)) !== 0,
+    version: version as 0 | 1,
+    payload: r.rest(),
+  };
+  if (sourcePanId !== undefined) frame.sourcePanId = sourcePanId;
+  return frame;
+}

@@ -1,0 +1,90 @@
+/**
+ * A whole Zigbee frame as it goes over the air: IEEE 802.15.4 MAC data frame carrying a NWK
+ * frame (05-3474 3.3, NWK security 4.3.1) carrying an APS frame (2.2.5, APS security 4.4.1)
+ * carrying a ZCL or ZDO payload. Composes the per-layer codecs; frame counters come from the
+ * caller.
+ */
+import { ZseError } from "../../util/errors.js";
+import {
+  type ApsDecodeResult,
+  type ApsFrame,
+  type ApsSecurity,
+  decodeApsFrame,
+  encodeApsFrame,
+  type LinkKeyLookup,
+} from "./aps.js";
+import { decodeMacFrame, encodeMacFrame, type MacFrame } from "./mac.js";
+import {
+  decodeNwkFrame,
+  encodeNwkFrame,
+  type NetworkKeyLookup,
+  type NwkDecodeResult,
+  type NwkHeader,
+  type NwkSecurity,
+} from "./nwk.js";
+
+export interface OverTheAirFrame {
+  /** MAC fields; the payload is built from the layers above. */
+  mac: Omit<MacFrame, "payload" | "frameType">;
+  nwk: NwkHeader;
+  nwkSecurity?: NwkSecurity;
+  /** The APS frame of a NWK data frame. */
+  aps?: ApsFrame;
+  apsSecurity?: ApsSecurity;
+  /** The payload of a NWK command frame (command id + fields), instead of `aps`. */
+  nwkPayload?: Uint8Array;
+}
+
+/** Encodes MAC(NWK(APS(payload))) with the security asked for; `fcs` appends the MAC FCS. */
+export function encodeOverTheAir(frame: OverTheAirFrame, options: { fcs?: boolean } = {}): Uint8Array {
+  let nwkPayload: Uint8Array;
+  if (frame.nwk.frameType === "data") {
+    if (!frame.aps) throw new ZseError("BAD_VALUE", "over-the-air aps: a NWK data frame needs an APS frame");
+    nwkPayload = encodeApsFrame(frame.aps, frame.apsSecurity ? { security: frame.apsSecurity } : {});
+  } else {
+    if (!frame.nwkPayload)
+      throw new ZseError("BAD_VALUE", "over-the-air nwkPayload: a NWK command frame needs it");
+    nwkPayload = frame.nwkPayload;
+  }
+  const nwk = encodeNwkFrame(
+    { header: frame.nwk, payload: nwkPayload },
+    frame.nwkSecurity ? { security: frame.nwkSecurity } : {},
+  );
+  return encodeMacFrame({ ...frame.mac, frameType: 1, payload: nwk }, { fcs: options.fcs });
+}
+
+export interface OverTheAirDecoded {
+  mac: MacFrame;
+  nwk: NwkDecodeResult;
+  /** Present when the NWK frame is a data frame that could be read. */
+  aps?: ApsDecodeResult;
+}
+
+export interface OverTheAirDecodeOptions {
+  fcs?: boolean;
+  networkKeys?: NetworkKeyLookup;
+  linkKeys?: LinkKeyLookup;
+  /** EUI-64 of a NWK short address, for APS frames secured without the extended nonce. */
+  eui64Of?: (shortAddress: number) => Uint8Array | undefined;
+}
+
+/**
+ * Decodes every layer it can. The APS nonce source, when the APS aux header has none, is the
+ * NWK source's EUI-64: from `eui64Of`, else the NWK header's source IEEE address, else the NWK
+ * auxiliary header's source (the device that secured the NWK frame).
+ */
+export function decodeOverTheAir(
+  bytes: Uint8Array,
+  options: OverTheAirDecodeOptions = {},
+): OverTheAirDecoded {
+  const mac = decodeMacFrame(bytes, { fcs: options.fcs });
+  const nwk = decodeNwkFrame(mac.payload, options.networkKeys ? { networkKeys: options.networkKeys } : {});
+  if (!nwk.ok || nwk.frame.header.frameType !== "data") return { mac, nwk };
+  const h = nwk.frame.header;
+  const source = options.eui64Of?.(h.source) ?? h.sourceEui64 ?? nwk.security?.aux.source;
+  const aps = decodeApsFrame(nwk.frame.payload, {
+    ...(options.linkKeys ? { linkKeys: options.linkKeys } : {}),
+    ...(source ? { source } : {}),
+  });
+  return { mac, nwk, aps };
+}

@@ -1,0 +1,180 @@
+/**
+ * Zigbee frame security shared by NWK and APS (05-3474 4.5.1 auxiliary frame header, 4.3.1 and
+ * 4.4.1 secured frame processing):
+ *
+ * - security control (1 byte): bits 0-2 security level, bits 3-4 key identifier
+ *   (0 data/link key, 1 network key, 2 key-transport key, 3 key-load key), bit 5 extended nonce;
+ * - frame counter (4 bytes, little-endian);
+ * - source address (8 bytes, little-endian) when extended nonce is set;
+ * - key sequence number (1 byte) when the key identifier is the network key.
+ *
+ * The secured frame is header || auxiliary header || encrypted payload || MIC-32. The MIC covers
+ * header || auxiliary header as authenticated data with the real security level (5) in the
+ * security control; on air that level is overwritten with 0 (4.3.1.1 step 8, 4.4.1.1), and the
+ * receiver puts it back before checking (4.3.1.2 step 3).
+ */
+import { keyLoadKey, keyTransportKey } from "../../crypto/hmac.js";
+import { abytes, concat } from "../../util/bytes.js";
+import { ZseError } from "../../util/errors.js";
+import { ccmNonce, ccmStarDecrypt, ccmStarEncrypt, SECURITY_LEVEL_ENC_MIC_32 } from "./ccm.js";
+import { type FrameReader, FrameWriter } from "./cursor.js";
+
+/** Key identifier sub-field of the security control (05-3474 Table 4.39). */
+export const KeyId = {
+  data: 0,
+  network: 1,
+  keyTransport: 2,
+  keyLoad: 3,
+} as const;
+export type KeyIdentifier = (typeof KeyId)[keyof typeof KeyId];
+
+/** The auxiliary frame header as read from or written to the air. */
+export interface AuxHeader {
+  /** Security level as carried on air (0 in Zigbee PRO; the real level 5 is implied). */
+  levelOnAir: number;
+  keyId: KeyIdentifier;
+  extendedNonce: boolean;
+  frameCounter: number;
+  /** Sender EUI-64 (big-endian display order), present when extendedNonce is set. */
+  source?: Uint8Array;
+  /** Network key sequence number, present when keyId is the network key. */
+  keySequence?: number;
+}
+
+/** Security control byte (05-3474 Figure 4.20). */
+export function securityControl(level: number, keyId: KeyIdentifier, extendedNonce: boolean): number {
+  return (level & 7) | (keyId << 3) | (extendedNonce ? 0x20 : 0);
+}
+
+/** Writes the auxiliary header with `level` in the security control. */
+export function encodeAuxHeader(aux: Omit<AuxHeader, "levelOnAir">, level: number): Uint8Array {
+  const w = new FrameWriter("aux header");
+  w.u8(securityControl(level, aux.keyId, aux.extendedNonce), "security control");
+  w.u32(aux.frameCounter, "frame counter");
+  if (aux.extendedNonce) {
+    if (!aux.source) throw new ZseError("BAD_VALUE", "aux header source: required with the extended nonce");
+    w.eui64(aux.source, "source address");
+  }
+  if (aux.keyId === KeyId.network) {
+    if (aux.keySequence === undefined) {
+      throw new ZseError("BAD_VALUE", "aux header key sequence number: required with the network key");
+    }
+    w.u8(aux.keySequence, "key sequence number");
+  }
+  return w.finish();
+}
+
+/** Reads an auxiliary header at the reader's offset (05-3474 4.5.1). */
+export function decodeAuxHeader(r: FrameReader): AuxHeader {
+  const control = r.u8("security control");
+  if (control & 0xc0) {
+    throw new ZseError(
+      "BAD_FRAME",
+      `${r.layer} security control: reserved bits set in 0x${control.toString(16)}`,
+    );
+  }
+  const aux: AuxHeader = {
+    levelOnAir: control & 7,
+    keyId: ((control >> 3) & 3) as KeyIdentifier,
+    extendedNonce: (control & 0x20) !== 0,
+    frameCounter: r.u32("frame counter"),
+  };
+  if (aux.extendedNonce) aux.source = r.eui64("source address");
+  if (aux.keyId === KeyId.network) aux.keySequence = r.u8("key sequence number");
+  return aux;
+}
+
+/**
+ * The CCM* key for a key identifier (05-3474 4.5.3): the key itself for data and network keys,
+ * HMAC(K, 0x00) for the key-transport key and HMAC(K, 0x02) for the key-load key.
+ */
+export function ccmKeyFor(key: Uint8Array, keyId: KeyIdentifier): Uint8Array {
+  abytes(key, 16, "security key");
+  if (keyId === KeyId.keyTransport) return keyTransportKey(key);
+  if (keyId === KeyId.keyLoad) return keyLoadKey(key);
+  return key;
+}
+
+/** Secures `payload` behind `header`: returns header || aux (level 0) || ciphertext || MIC. */
+export function secure(opts: {
+  header: Uint8Array;
+  aux: Omit<AuxHeader, "levelOnAir">;
+  /** Network key or link key (the key-transport / key-load key is derived here per keyId). */
+  key: Uint8Array;
+  /** Sender EUI-64 for the nonce (big-endian display order). */
+  nonceSource: Uint8Array;
+  payload: Uint8Array;
+}): Uint8Array {
+  const level = SECURITY_LEVEL_ENC_MIC_32;
+  const auxReal = encodeAuxHeader(opts.aux, level);
+  const nonce = ccmNonce(opts.nonceSource, opts.aux.frameCounter, auxReal[0]);
+  const sealed = ccmStarEncrypt({
+    key: ccmKeyFor(opts.key, opts.aux.keyId),
+    nonce,
+    aad: concat(opts.header, auxReal),
+    plaintext: opts.payload,
+  });
+  const auxAir = auxReal.slice();
+  auxAir[0] &= ~7;
+  return concat(opts.header, auxAir, sealed);
+}
+
+/**
+ * Checks and decrypts a secured payload. `headerAndAux` are the bytes from the start of the
+ * layer's header through the auxiliary header as received; the level is put back before the
+ * check. Returns the plaintext or undefined when the MIC fails under `key`.
+ */
+export function unsecure(opts: {
+  headerAndAux: Uint8Array;
+  /** Offset of the security control byte inside headerAndAux. */
+  controlOffset: number;
+  aux: AuxHeader;
+  key: Uint8Array;
+  nonceSource: Uint8Array;
+  sealed: Uint8Array;
+}): Uint8Array | undefined {
+  const aad = opts.headerAndAux.slice();
+  aad[opts.controlOffset] = (aad[opts.controlOffset] & ~7) | SECURITY_LEVEL_ENC_MIC_32;
+  const nonce = ccmNonce(opts.nonceSource, opts.aux.frameCounter, aad[opts.controlOffset]);
+  return ccmStarDecrypt({ key: ccmKeyFor(opts.key, opts.aux.keyId), nonce, aad, sealed: opts.sealed });
+}
+
+/** What decrypted a frame: the auxiliary header and which candidate key worked. */
+export interface SecurityInfo {
+  aux: AuxHeader;
+  /** The key as the caller gave it (network or link key, before any key-transport derivation). */
+  key: Uint8Array;
+  /** Index of that key in the candidates the caller returned. */
+  keyIndex: number;
+  /** The EUI-64 used in the nonce. */
+  nonceSource: Uint8Array;
+}
+
+/** Why a secured frame could not be read. */
+export type UndecryptedReason = "NO_KEY" | "NO_SOURCE" | "MIC_FAILED";
+
+/**
+ * Tries every candidate key on a secured payload; returns the first that verifies
+ * (05-3474 4.3.1.2 / 4.4.1.2: a frame that fails its MIC is dropped by the caller).
+ */
+export function tryKeys(opts: {
+  headerAndAux: Uint8Array;
+  controlOffset: number;
+  aux: AuxHeader;
+  candidates: readonly Uint8Array[];
+  nonceSource: Uint8Array | undefined;
+  sealed: Uint8Array;
+}): { plain: Uint8Array; info: SecurityInfo } | { reason: UndecryptedReason } {
+  if (!opts.nonceSource) return { reason: "NO_SOURCE" };
+  if (opts.candidates.length === 0) return { reason: "NO_KEY" };
+  for (let i = 0; i < opts.candidates.length; i++) {
+    const plain = unsecure({ ...opts, key: opts.candidates[i], nonceSource: opts.nonceSource });
+    if (plain) {
+      return {
+        plain,
+        info: { aux: opts.aux, key: opts.candidates[i], keyIndex: i, nonceSource: opts.nonceSource },
+      };
+    }
+  }
+  return { reason: "MIC_FAILED" };
+}
