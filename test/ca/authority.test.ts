@@ -62,7 +62,7 @@ describe("Certificate Authority directory (keys, registry, revocation list for a
       chmodSync(join(dir, "ca-suite2.key"), 0o600);
       writeFileSync(
         join(dir, "ca-suite2.key"),
-        JSON.stringify({ ...file, privateKey: "00".repeat(35) + "07" }),
+        JSON.stringify({ ...file, privateKey: `${"00".repeat(35)}07` }),
       );
       assert.throws(
         () => again.key(2),
