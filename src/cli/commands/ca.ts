@@ -5,6 +5,7 @@
  * the registry before it is printed.
  */
 import { writeFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { CertificateAuthority, initCa } from "../../ca/authority.js";
@@ -218,6 +219,8 @@ async function issueBatch(
 ): Promise<void> {
   const ca = CertificateAuthority.open(o.dir);
   let bar: SingleBar | undefined;
+  let firstDone = 0;
+  let started = performance.now();
   try {
     const req = parseIssue(o, () => defaultSuite(ca));
     // Without --valid-from a new batch starts now and a resumed one keeps its recorded start.
@@ -245,9 +248,14 @@ async function issueBatch(
             hideCursor: true,
           });
           bar.start(s.total, s.done, { speed: 0 });
+          firstDone = s.done;
+          started = performance.now();
         }
       },
-      onProgress: (done) => bar?.update(done),
+      onProgress: (done) => {
+        const secs = (performance.now() - started) / 1000;
+        bar?.update(done, { speed: secs > 0 ? Math.round((done - firstDone) / secs) : 0 });
+      },
     });
     bar?.stop();
     process.stderr.write(
