@@ -7,6 +7,7 @@ import { register as certPrivate } from "./cert-private.js";
 import { register as hash } from "./hash.js";
 import { register as installCode } from "./install-code.js";
 import { register as keygen } from "./keygen.js";
+import { register as simulate } from "./simulate.js";
 
 // certPrivate adds `cert private` to the group cert.ts creates: keep it after cert.
 export const commands: ((program: Command) => void)[] = [
@@ -17,4 +18,5 @@ export const commands: ((program: Command) => void)[] = [
   certPrivate,
   cbke,
   ca,
+  simulate,
 ];
