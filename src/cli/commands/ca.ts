@@ -220,7 +220,15 @@ async function issueBatch(
   const ca = CertificateAuthority.open(o.dir);
   let bar: SingleBar | undefined;
   let firstDone = 0;
+  let committed = 0;
   let started = performance.now();
+  // Ctrl-C: commits are synchronous, so the handler never runs inside a transaction.
+  const onSigint = () => {
+    bar?.stop();
+    process.stderr.write(`zse: interrupted after ${committed} committed; run the same command to resume\n`);
+    process.exit(130);
+  };
+  process.once("SIGINT", onSigint);
   try {
     const req = parseIssue(o, () => defaultSuite(ca));
     // Without --valid-from a new batch starts now and a resumed one keeps its recorded start.
@@ -248,11 +256,13 @@ async function issueBatch(
             hideCursor: true,
           });
           bar.start(s.total, s.done, { speed: 0 });
-          firstDone = s.done;
-          started = performance.now();
         }
+        firstDone = s.done;
+        committed = s.done;
+        started = performance.now();
       },
       onProgress: (done) => {
+        committed = done;
         const secs = (performance.now() - started) / 1000;
         bar?.update(done, { speed: secs > 0 ? Math.round((done - firstDone) / secs) : 0 });
       },
@@ -269,6 +279,7 @@ async function issueBatch(
       perSecond: Math.round(res.perSecond),
     });
   } finally {
+    process.off("SIGINT", onSigint);
     bar?.stop();
     ca.close();
   }
