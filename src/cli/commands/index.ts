@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import { register as bench } from "./bench.js";
 import { register as ca } from "./ca.js";
+import { register as capture } from "./capture.js";
 import { register as cbke } from "./cbke.js";
 import { register as cert } from "./cert.js";
 import { register as certPrivate } from "./cert-private.js";
@@ -20,5 +21,6 @@ export const commands: ((program: Command) => void)[] = [
   cbke,
   ca,
   simulate,
+  capture,
   bench,
 ];
