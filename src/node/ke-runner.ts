@@ -18,6 +18,8 @@ export interface KeOutcome {
   key?: Uint8Array;
   /** The partner certificate's subject. */
   certificateSubject?: Eui64Hex;
+  /** One line on why it failed. */
+  reason?: string;
 }
 
 export interface KeRunner {

@@ -6,9 +6,12 @@
  * link key), and a metering server/client whose application data goes APS-encrypted with the
  * link key the pair shares (SE 5.4.6: application data needs APS security).
  */
+
+import type { KeCrypto, KeSuiteCredentials } from "../engine/ke-types.js";
 import type { Eui64Hex } from "../engine/types.js";
 import type { Scheduler } from "../net/sim/clock.js";
 import type { CommandIndication, DataIndication, JoinerTransport, JoinResult } from "../net/transport.js";
+import type { Rng } from "../util/rng.js";
 import { ZclDataType } from "../zcl/data-types.js";
 import {
   decodeReadAttributesResponse,
@@ -18,7 +21,9 @@ import {
 import { decodeZclFrame, encodeZclFrame } from "../zcl/header.js";
 import { CLUSTER_KEY_ESTABLISHMENT, GlobalCommand, PROFILE_SE } from "../zcl/ids.js";
 import { ZclStatus } from "../zcl/status.js";
-import type { KeOutcome, KeRunner } from "./ke-runner.js";
+import { cbkeCrypto } from "./cbke-crypto.js";
+import { KeHost } from "./ke-host.js";
+import type { KeOutcome } from "./ke-runner.js";
 import {
   type BdbAttributes,
   bdbDefaults,
@@ -38,8 +43,9 @@ export interface SeNodeOptions {
   transport: JoinerTransport;
   config: SeStartupConfig;
   scheduler: Scheduler;
-  /** Runs key establishment (the KE initiator and responder of this node). */
-  ke?: KeRunner;
+  rng: Rng;
+  /** The CBKE computation (default: the real one, src/node/cbke-crypto.ts). */
+  crypto?: KeCrypto;
   /** Serve the metering cluster (a meter) or only read it (a display). */
   role: "meter" | "display";
   log?: (text: string) => void;
@@ -54,13 +60,15 @@ export interface StartupOutcome {
 }
 
 const REQUEST_KEY_TIMEOUT_MS = 10_000;
+/** Attempts at CBKE with the TC after joining while it answers NO_RESOURCES. */
+const MAX_KE_ATTEMPTS = 100;
 
 export class SeNode {
   readonly transport: JoinerTransport;
   readonly config: SeStartupConfig;
   readonly role: "meter" | "display";
   private readonly scheduler: Scheduler;
-  private readonly ke: KeRunner | undefined;
+  readonly ke: KeHost | undefined;
   private readonly log: (text: string) => void;
   private bdb: BdbAttributes = bdbDefaults();
   private keyWaiters: { match: (c: CommandIndication) => boolean; resolve: () => void }[] = [];
@@ -68,6 +76,9 @@ export class SeNode {
   private zclSeq = 0;
   /** InstantaneousDemand served by a meter, in W. */
   demand = 1234;
+  /** KE attempts repeated after a NO_RESOURCES answer. */
+  noResourcesRetries = 0;
+  private keEndpoints = new Map<Eui64Hex, number>();
 
   constructor(options: SeNodeOptions) {
     checkStartupConfig(options.config);
@@ -75,7 +86,6 @@ export class SeNode {
     this.config = options.config;
     this.role = options.role;
     this.scheduler = options.scheduler;
-    this.ke = options.ke;
     this.log = options.log ?? (() => {});
     const cbke = this.config.cbke;
     if (cbke.suiteMask !== 0) {
@@ -85,6 +95,23 @@ export class SeNode {
         deviceId: cbke.deviceId,
         inClusters: [CLUSTER_KEY_ESTABLISHMENT],
         outClusters: [CLUSTER_KEY_ESTABLISHMENT],
+      });
+      const credentials: Partial<Record<1 | 2, KeSuiteCredentials>> = {};
+      if (cbke.suiteMask & 1 && cbke.suite1) credentials[1] = cbke.suite1;
+      if (cbke.suiteMask & 2 && cbke.suite2) credentials[2] = cbke.suite2;
+      this.ke = new KeHost({
+        transport: this.transport,
+        scheduler: this.scheduler,
+        identity: { eui64: this.transport.eui64, credentials },
+        crypto: options.crypto ?? cbkeCrypto,
+        rng: options.rng,
+        endpoint: cbke.endpoint,
+        responder: { maxSessions: 1 },
+        onResponderDone: (o) => {
+          // a partner (not the TC) ran KE with us: its KeyData is our link key with it
+          if (o.status === "SUCCESS" && o.key) this.transport.setLinkKey(o.partner, o.key, "link key (CBKE)");
+          this.log(`key establishment answered for ${o.partner}: ${o.status}`);
+        },
       });
     }
     this.transport.registerEndpoint({
@@ -128,7 +155,13 @@ export class SeNode {
       const status = await this.requestTcLinkKey();
       return { join, keyExchange, keyExchangeStatus: status };
     }
-    const outcome = await this.keWithDevice(join.trustCenter, { apsRequestKey: false });
+    // a busy TC answers NO_RESOURCES with a wait time; the initiator holds the next start
+    // until it has passed (SE 07-5356 C.3.1.2.3)
+    let outcome = await this.keWithDevice(join.trustCenter, { apsRequestKey: false });
+    for (let i = 1; outcome.status === "NO_RESOURCES" && i < MAX_KE_ATTEMPTS; i++) {
+      this.noResourcesRetries++;
+      outcome = await this.keWithDevice(join.trustCenter, { apsRequestKey: false });
+    }
     return { join, keyExchange, keyExchangeStatus: outcome.status };
   }
 
@@ -174,13 +207,18 @@ export class SeNode {
     });
     if (!this.transport.trustCenter) return local("NOT_JOINED");
     if (!this.ke || this.config.cbke.suiteMask === 0) return local("UNSUPPORTED_SUITE");
-    const endpoints = await this.transport.matchDescriptor({
-      target: partner,
-      profile: PROFILE_SE,
-      inClusters: [CLUSTER_KEY_ESTABLISHMENT],
-    });
-    if (endpoints.length === 0) return local("NO_KE_ENDPOINT");
-    const outcome = await this.ke.initiate({ partner, endpoint: endpoints[0] });
+    let endpoint = this.keEndpoints.get(partner);
+    if (endpoint === undefined) {
+      const endpoints = await this.transport.matchDescriptor({
+        target: partner,
+        profile: PROFILE_SE,
+        inClusters: [CLUSTER_KEY_ESTABLISHMENT],
+      });
+      if (endpoints.length === 0) return local("NO_KE_ENDPOINT");
+      endpoint = endpoints[0];
+      this.keEndpoints.set(partner, endpoint);
+    }
+    const outcome = await this.ke.initiate({ partner, endpoint });
     if (outcome.status === "SUCCESS" && outcome.key) {
       const isTc = partner === this.transport.trustCenter;
       this.transport.setLinkKey(partner, outcome.key, isTc ? KEY_LABEL.cbke : "link key (CBKE)");

@@ -7,7 +7,9 @@
  * both partners), and the TC link key set by key establishment (SE 5.4.7 CBKE). A restart
  * from the same Store carries on with every device's keys and the frame counters.
  */
+import type { KeCrypto, KeSuiteCredentials } from "../engine/ke-types.js";
 import type { Eui64Hex } from "../engine/types.js";
+import type { Scheduler } from "../net/sim/clock.js";
 import type { CommandIndication, CoordinatorTransport } from "../net/transport.js";
 import { checkInstallCode, parseInstallCode } from "../se/install-code.js";
 import type { DeviceRecord, Store } from "../store/store.js";
@@ -15,6 +17,11 @@ import { fromHex, toHex } from "../util/bytes.js";
 import { ZseError } from "../util/errors.js";
 import { parseEui64 } from "../util/eui64.js";
 import type { Rng } from "../util/rng.js";
+import { CLUSTER_KEY_ESTABLISHMENT, PROFILE_SE } from "../zcl/ids.js";
+import { cbkeCrypto } from "./cbke-crypto.js";
+import { KeHost } from "./ke-host.js";
+import type { KeOutcome } from "./ke-runner.js";
+import { ZB_ENDPOINT_CBKE_DEFAULT, ZCL_DEVICE_METER } from "./startup.js";
 
 export interface TrustCenterOptions {
   transport: CoordinatorTransport;
@@ -22,8 +29,21 @@ export interface TrustCenterOptions {
   rng: Rng;
   /** Refuse devices whose preconfigured key did not come from an install code (default true; SE 5.4.4). */
   installCodeRequired?: boolean;
-  /** Virtual or wall-clock time in ms, for `lastSeen`. */
-  now: () => number;
+  /** The clock: `lastSeen` times and the KE engines' timers. */
+  scheduler: Scheduler;
+  /**
+   * The KE responder (SE 07-5356 C.3.1): the TC's certificates and keys per suite, how many
+   * sessions may run at once (NO_RESOURCES beyond, with `waitTimeSec`), its endpoint (240).
+   */
+  ke?: {
+    credentials: Partial<Record<1 | 2, KeSuiteCredentials>>;
+    maxSessions?: number;
+    waitTimeSec?: number;
+    endpoint?: number;
+    crypto?: KeCrypto;
+  };
+  /** Every KE the TC answered, as it ends. */
+  onKeDone?: (outcome: KeOutcome) => void;
   /** Receives one line per notable event (admitted, refused, key sent). */
   log?: (text: string) => void;
 }
@@ -41,7 +61,8 @@ export class TrustCenter {
   readonly store: Store;
   private readonly rng: Rng;
   private readonly installCodeRequired: boolean;
-  private readonly now: () => number;
+  private readonly scheduler: Scheduler;
+  readonly ke: KeHost | undefined;
   private readonly log: (text: string) => void;
   private networkKey: Uint8Array;
   /** Devices refused at join, with the reason (for reports and tests). */
@@ -52,13 +73,42 @@ export class TrustCenter {
     this.store = options.store;
     this.rng = options.rng;
     this.installCodeRequired = options.installCodeRequired ?? true;
-    this.now = options.now;
+    this.scheduler = options.scheduler;
     this.log = options.log ?? (() => {});
     const saved = this.store.get("tc.networkKey");
     if (saved) this.networkKey = fromHex(saved);
     else {
       this.networkKey = this.rng.bytes(16);
       this.store.set("tc.networkKey", toHex(this.networkKey));
+    }
+    if (options.ke) {
+      const endpoint = options.ke.endpoint ?? ZB_ENDPOINT_CBKE_DEFAULT;
+      this.transport.registerEndpoint({
+        endpoint,
+        profile: PROFILE_SE,
+        deviceId: ZCL_DEVICE_METER,
+        inClusters: [CLUSTER_KEY_ESTABLISHMENT],
+        outClusters: [CLUSTER_KEY_ESTABLISHMENT],
+      });
+      const onKeDone = options.onKeDone ?? (() => {});
+      this.ke = new KeHost({
+        transport: this.transport,
+        scheduler: this.scheduler,
+        identity: { eui64: this.transport.eui64, credentials: options.ke.credentials },
+        crypto: options.ke.crypto ?? cbkeCrypto,
+        rng: this.rng,
+        endpoint,
+        responder: { maxSessions: options.ke.maxSessions ?? 1, waitTimeSec: options.ke.waitTimeSec },
+        onResponderDone: (o) => {
+          this.keyEstablished({
+            eui64: o.partner,
+            status: o.status,
+            key: o.key,
+            certificateSubject: o.certificateSubject,
+          });
+          onKeDone(o);
+        },
+      });
     }
   }
 
@@ -72,7 +122,10 @@ export class TrustCenter {
    */
   start(): void {
     this.transport.form({ networkKey: this.networkKey });
-    for (const d of this.store.listDevices()) this.installCurrentKey(d);
+    for (const d of this.store.listDevices()) {
+      this.installCurrentKey(d);
+      if (d.shortAddress !== undefined) this.transport.restoreShortAddress(d.eui64, d.shortAddress);
+    }
     this.transport.onJoinRequest((r) => this.decideJoin(r.eui64));
     this.transport.onDeviceAdmitted((d) => void this.sendNetworkKey(d.eui64, d.shortAddress));
     this.transport.on("command", (c) => void this.onCommand(c));
@@ -144,7 +197,7 @@ export class TrustCenter {
   }): void {
     const d = this.store.getDevice(options.eui64) ?? { eui64: options.eui64 };
     d.keStatus = options.status;
-    d.lastSeen = this.now();
+    d.lastSeen = this.scheduler.now();
     if (options.certificateSubject) d.certificateSubject = options.certificateSubject;
     if (options.status === "SUCCESS" && options.key) {
       d.tcLinkKey = Uint8Array.from(options.key);
@@ -186,7 +239,7 @@ export class TrustCenter {
     const d = this.store.getDevice(eui64);
     if (d) {
       d.shortAddress = shortAddress;
-      d.lastSeen = this.now();
+      d.lastSeen = this.scheduler.now();
       delete d.tcLinkKey;
       delete d.keStatus;
       this.store.putDevice(d);
@@ -216,7 +269,7 @@ export class TrustCenter {
       );
       return;
     }
-    d.lastSeen = this.now();
+    d.lastSeen = this.scheduler.now();
     this.store.putDevice(d);
     if (c.command.keyType === "tc-link") await this.answerTcLinkKeyRequest(c.from);
     else await this.answerAppLinkKeyRequest(c.from, c.command.partner);

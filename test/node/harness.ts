@@ -21,7 +21,7 @@ export function makeNet(seed = 1, loss = 0, macRetries = 3) {
 
 export function makeTc(net: ReturnType<typeof makeNet>, store: Store = new MemoryStore()) {
   const stack = new SimStack({ network: net.network, eui64: TC_EUI, name: "TC", store, rng: net.rng });
-  const tc = new TrustCenter({ transport: stack, store, rng: net.rng, now: () => net.clock.now() });
+  const tc = new TrustCenter({ transport: stack, store, rng: net.rng, scheduler: net.clock });
   tc.start();
   return { stack, tc };
 }
@@ -40,6 +40,12 @@ export function makeJoiner(
   const code = opts.code ?? makeInstallCode(net.rng.bytes(16));
   const config = seDefaults();
   config.preconfiguredLinkKey = code.linkKey;
-  const node = new SeNode({ transport: stack, config, scheduler: net.clock, role: opts.role ?? "meter" });
+  const node = new SeNode({
+    transport: stack,
+    config,
+    scheduler: net.clock,
+    rng: net.rng,
+    role: opts.role ?? "meter",
+  });
   return { stack, node, code };
 }

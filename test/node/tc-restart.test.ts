@@ -37,7 +37,7 @@ describe("Trust Center restart from its SQLite store (05-3474 4.4.1.2 frame coun
     await net.clock.run({ until: net.clock.now() + 30_000 });
     store = new SqliteStore(file);
     const stack = new SimStack({ network: net.network, eui64: TC_EUI, name: "TC", store, rng: net.rng });
-    const tc = new TrustCenter({ transport: stack, store, rng: net.rng, now: () => net.clock.now() });
+    const tc = new TrustCenter({ transport: stack, store, rng: net.rng, scheduler: net.clock });
     tc.start();
     assert.ok(stack.peekFrameCounter() >= counterBefore, "outgoing counter resumes past every counter sent");
     for (const [i, m] of meters.entries()) {

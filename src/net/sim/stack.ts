@@ -590,6 +590,7 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
   }
   /** Restores a known device's short address (a restarted coordinator). */
   restoreShortAddress(eui64: Eui64Hex, shortAddress: number): void {
+    this.network.setShort(eui64, shortAddress);
     this.shortAddresses.set(eui64, shortAddress);
     this.usedShort.add(shortAddress);
   }
@@ -603,6 +604,7 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
       while (this.usedShort.has(short));
       this.usedShort.add(short);
       this.shortAddresses.set(f.src, short);
+      this.network.setShort(f.src, short);
     }
     const s = admit ? (short as number) : 0xffff;
     this.lastIncoming.delete(`aps:${f.src}`);

@@ -1,0 +1,177 @@
+/**
+ * `zse simulate`: the project's main job (issue 6 item 4). Runs the seed's SE scenario on
+ * the simulated network (src/node/simulation.ts) and prints a readable timeline with virtual
+ * timestamps, or one JSON document with --json. Exit 0 only when every step succeeded, 1
+ * when the run completed but a step failed, 2 for bad options. Secrets (link keys, network
+ * key) are printed only with --show-keys; --keys writes them to a Wireshark keys file.
+ */
+import { writeFileSync } from "node:fs";
+import type { Command } from "commander";
+import { formatKeysFile } from "../../net/keys-file.js";
+import { LINKTYPE_IEEE802_15_4_WITHFCS, PcapWriter } from "../../net/pcap.js";
+import type { TimelineEntry } from "../../net/sim/network.js";
+import { SIM_VALID_FROM } from "../../node/sim-ca.js";
+import { runSimulation, SCENARIOS, type ScenarioName, type SimulationResult } from "../../node/simulation.js";
+import { ZseError } from "../../util/errors.js";
+import { action, EXIT_NEGATIVE, printJson } from "../output.js";
+
+interface SimulateFlags {
+  scenario: string;
+  suite: string;
+  devices: string;
+  seed: string;
+  db?: string;
+  loss: string;
+  pcap?: string;
+  keys?: string;
+  json?: boolean;
+  showKeys?: boolean;
+}
+
+function parseFlags(f: SimulateFlags) {
+  if (!(SCENARIOS as readonly string[]).includes(f.scenario))
+    throw new ZseError("BAD_VALUE", `--scenario: "${f.scenario}" is not one of ${SCENARIOS.join(", ")}`);
+  if (f.suite !== "1" && f.suite !== "2")
+    throw new ZseError("BAD_VALUE", `--suite: "${f.suite}" is not 1 or 2`);
+  if (!/^[1-9][0-9]*$/.test(f.devices) || Number(f.devices) > 100_000)
+    throw new ZseError("BAD_VALUE", `--devices: "${f.devices}" is not an integer in 1..100000`);
+  const loss = Number(f.loss);
+  if (f.loss.trim() === "" || !Number.isFinite(loss) || loss < 0 || loss >= 1)
+    throw new ZseError("BAD_VALUE", `--loss: "${f.loss}" is not a probability in [0, 1)`);
+  if (f.seed.trim() === "") throw new ZseError("BAD_VALUE", "--seed: empty");
+  const seed = /^[0-9]{1,9}$/.test(f.seed) ? Number(f.seed) : f.seed;
+  return {
+    scenario: f.scenario as ScenarioName,
+    suite: Number(f.suite) as 1 | 2,
+    devices: Number(f.devices),
+    seed,
+    loss,
+  };
+}
+
+const pad = (s: string, n: number) => (s.length >= n ? s : s + " ".repeat(n - s.length));
+const hex4 = (n: number) => n.toString(16).padStart(4, "0");
+
+/** One timeline line: virtual seconds, who to whom, what, which key protected it. */
+export function formatTimelineEntry(e: TimelineEntry): string {
+  const t = (e.t / 1000).toFixed(3).padStart(9);
+  const who = e.to === "-" ? pad(e.from, 22) : pad(`${e.from} -> ${e.to}`, 22);
+  const key = e.key === "-" ? "" : `  [${e.key}]`;
+  const note = e.note ? `  (${e.note})` : "";
+  return `${t} s  ${who} ${e.what}${key}${note}`;
+}
+
+function human(r: SimulationResult, showKeys: boolean): string[] {
+  const meters = r.devices.filter((d) => d.role === "meter").length;
+  const out = [
+    `zse simulate: scenario ${r.scenario}, suite ${r.suite}, seed ${r.seed}, ${meters} meter(s) + 1 display, loss ${r.loss}`,
+  ];
+  if (r.timeline) {
+    out.push("", "Timeline (virtual time; [key] = what protected the APS frame):");
+    for (const e of r.timeline) out.push(formatTimelineEntry(e));
+  }
+  out.push("", "Steps:");
+  for (const s of r.steps) out.push(`  ${s.ok ? "ok  " : "FAIL"}  ${pad(s.name, 44)} ${s.detail}`);
+  if (r.devices.length <= 21) {
+    out.push("", "Devices (KE status = BDB KE status at the end):");
+    for (const d of r.devices) {
+      const keys = d.linkKeys.map((k) => `${k.partner}: ${k.how}${showKeys ? ` ${k.key}` : ""}`).join("; ");
+      const sa = d.shortAddress !== undefined ? `0x${hex4(d.shortAddress)}` : "------";
+      out.push(
+        `  ${pad(d.name, 9)} ${d.eui64}  ${sa}  ${pad(d.role, 7)} join ${pad(d.join, 8)} KE ${pad(d.keStatus, 10)} ${keys}`,
+      );
+    }
+  } else {
+    const hist = new Map<string, number>();
+    for (const d of r.devices.filter((x) => x.role === "meter"))
+      hist.set(d.keStatus, (hist.get(d.keStatus) ?? 0) + 1);
+    out.push("", `Meters by KE status: ${[...hist].map(([k, v]) => `${k} ${v}`).join(", ")}`);
+  }
+  const s = r.stats;
+  out.push(
+    "",
+    `TC: ${r.trustCenter.devicesInTable} devices in its table, ${r.trustCenter.keAnswered} KE sessions answered (${Object.entries(
+      r.trustCenter.keOutcomes,
+    )
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ")})`,
+    `Frames: ${s.frames.sent} sent, ${s.frames.delivered} delivered, ${s.frames.lost} lost, ${s.frames.macRetries} MAC retries, ${s.securityDrops} dropped by security`,
+    `NO_RESOURCES retries: ${s.noResourcesRetries}`,
+    `Time: ${(s.virtualMs / 1000).toFixed(3)} s virtual, ${s.wallMs} ms wall, ${s.cpuMs} ms CPU; ${s.handshakes} CBKE handshakes, ${s.cpuMsPerHandshake} ms CPU each, ${s.handshakesPerCpuSecond} handshakes/s`,
+    "",
+    r.ok ? "Result: OK, every step succeeded" : "Result: FAILED (see the steps above)",
+  );
+  return out;
+}
+
+function toJson(r: SimulationResult, showKeys: boolean, files: Record<string, string>): unknown {
+  return {
+    ok: r.ok,
+    scenario: r.scenario,
+    suite: r.suite,
+    seed: r.seed,
+    loss: r.loss,
+    devices: r.devices.map((d) => ({
+      eui64: d.eui64,
+      role: d.role,
+      name: d.name,
+      ...(d.shortAddress !== undefined ? { shortAddress: hex4(d.shortAddress) } : {}),
+      join: d.join,
+      keStatus: d.keStatus,
+      linkKeys: d.linkKeys.map((k) => ({
+        partner: k.partner,
+        how: k.how,
+        ...(showKeys ? { key: k.key } : {}),
+      })),
+      noResourcesRetries: d.noResourcesRetries,
+    })),
+    trustCenter: r.trustCenter,
+    steps: r.steps,
+    stats: r.stats,
+    ...(r.timeline ? { timeline: r.timeline } : {}),
+    ...(Object.keys(files).length ? { files } : {}),
+  };
+}
+
+export function register(program: Command): void {
+  program
+    .command("simulate")
+    .description(
+      "run the SE scenario on a simulated network: CA, Trust Center, meters with install codes and CBKE, a display with DCA + keWithDevice",
+    )
+    .option("--scenario <name>", `scenario (${SCENARIOS.join(", ")})`, "default")
+    .option("--suite <1|2>", "CBKE suite of every certificate", "2")
+    .option("--devices <N>", "meters joining at once", "1")
+    .option("--seed <S>", "seed: the same seed replays the same run", "1")
+    .option("--db <file>", "the Trust Center's SQLite store (default: in memory)")
+    .option("--loss <p>", "probability a MAC transmission attempt is lost", "0")
+    .option("--pcap <file>", "write the frames as a pcap (IEEE 802.15.4 with FCS) for Wireshark")
+    .option("--keys <file>", "write every key as a Wireshark zigbee_pc_keys file (secrets)")
+    .option("--show-keys", "print link keys (secrets) in the output")
+    .option("--json", "print one JSON document")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  zse simulate\n  zse simulate --suite 1 --seed 7 --loss 0.2\n  zse simulate --devices 1000 --json\n  zse simulate --pcap run.pcap --keys run.keys",
+    )
+    .action(
+      action(async (flags: SimulateFlags) => {
+        const o = parseFlags(flags);
+        const r = await runSimulation({ ...o, db: flags.db, capture: flags.pcap !== undefined });
+        const files: Record<string, string> = {};
+        if (flags.pcap && r.frames) {
+          const w = new PcapWriter({ linkType: LINKTYPE_IEEE802_15_4_WITHFCS });
+          for (const f of r.frames)
+            w.add({ timeUs: SIM_VALID_FROM * 1_000_000 + Math.round(f.t * 1000), data: f.bytes });
+          writeFileSync(flags.pcap, w.toBytes());
+          files.pcap = flags.pcap;
+        }
+        if (flags.keys) {
+          writeFileSync(flags.keys, formatKeysFile(r.keys), { mode: 0o600 });
+          files.keys = flags.keys;
+        }
+        if (flags.json) printJson(toJson(r, flags.showKeys === true, files));
+        else process.stdout.write(`${human(r, flags.showKeys === true).join("\n")}\n`);
+        if (!r.ok) process.exitCode = EXIT_NEGATIVE;
+      }),
+    );
+}

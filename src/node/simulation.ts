@@ -1,0 +1,327 @@
+/**
+ * `zse simulate`'s engine: the seed's application scenario (section 6.3-6.4) on the simulated
+ * network. A CA issues certificates; a Trust Center with a KE responder forms the network; the
+ * meters join with install codes and run CBKE with the TC automatically (SE 07-5356 5.4.7);
+ * an in-home display joins with dynamic CBKE activation (BDB attributes both 0) and then runs
+ * keWithDevice with the first meter plus an APS Request Key for an application link key;
+ * finally it reads the meter over APS security with that key. Every run replays from its seed.
+ */
+import type { Eui64Hex } from "../engine/types.js";
+import { SimClock } from "../net/sim/clock.js";
+import { type AirFrame, SimNetwork, type TimelineEntry } from "../net/sim/network.js";
+import { SimStack } from "../net/sim/stack.js";
+import { makeInstallCode } from "../se/install-code.js";
+import { MemoryStore } from "../store/memory-store.js";
+import { SqliteStore } from "../store/sqlite-store.js";
+import type { Store } from "../store/store.js";
+import { equalBytes, toHex } from "../util/bytes.js";
+import { ZseError } from "../util/errors.js";
+import { SeededRng } from "../util/rng.js";
+import type { KeOutcome } from "./ke-runner.js";
+import { SeNode } from "./se-node.js";
+import { simulationCa } from "./sim-ca.js";
+import { seDefaults, ZCL_DEVICE_IN_PREMISE_DISPLAY } from "./startup.js";
+import { TrustCenter } from "./trust-center.js";
+
+export const SCENARIOS = ["default"] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+export interface SimulationOptions {
+  scenario?: ScenarioName;
+  /** CBKE suite of every certificate (default 2). */
+  suite?: 1 | 2;
+  /** Meters joining at once (default 1). */
+  devices?: number;
+  seed?: number | string;
+  /** The Trust Center's SQLite file (default: an in-memory store). */
+  db?: string;
+  /** Probability a MAC attempt is lost (default 0). */
+  loss?: number;
+  /** Keep the frame timeline (default: when devices <= 20). */
+  timeline?: boolean;
+  /** Keep every frame's bytes for a capture (default false). */
+  capture?: boolean;
+  /** The TC's concurrent KE sessions (default 4); beyond it, NO_RESOURCES. */
+  keSessions?: number;
+}
+
+export interface DeviceReport {
+  name: string;
+  eui64: Eui64Hex;
+  role: "meter" | "display";
+  shortAddress?: number;
+  join: string;
+  /** BDB KE status at the end. */
+  keStatus: string;
+  /** With whom the node holds link keys at the end, and how each was made. */
+  linkKeys: { partner: string; key: string; how: string }[];
+  noResourcesRetries: number;
+}
+
+export interface Step {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface SimulationResult {
+  ok: boolean;
+  scenario: ScenarioName;
+  suite: 1 | 2;
+  seed: number | string;
+  loss: number;
+  devices: DeviceReport[];
+  trustCenter: {
+    eui64: Eui64Hex;
+    devicesInTable: number;
+    keAnswered: number;
+    keOutcomes: Record<string, number>;
+  };
+  steps: Step[];
+  stats: {
+    virtualMs: number;
+    cpuMs: number;
+    wallMs: number;
+    handshakes: number;
+    handshakesPerCpuSecond: number;
+    cpuMsPerHandshake: number;
+    noResourcesRetries: number;
+    frames: { sent: number; delivered: number; lost: number; macRetries: number };
+    securityDrops: number;
+  };
+  timeline?: TimelineEntry[];
+  /** Frames on the air (with `capture`), virtual ms + bytes with FCS. */
+  frames?: { t: number; bytes: Uint8Array }[];
+  /** Every key in play, for a Wireshark keys file (secrets). */
+  keys: { key: Uint8Array; label: string }[];
+}
+
+export const SIM_TC_EUI = "00124b000000ff01";
+export const simMeterEui = (i: number) => `00124b0001${(i + 1).toString(16).padStart(6, "0")}`;
+export const SIM_DISPLAY_EUI = "00124b0002000001";
+const VIRTUAL_LIMIT_MS = 48 * 3600_000;
+
+interface Joiner {
+  name: string;
+  node: SeNode;
+  stack: SimStack;
+  role: "meter" | "display";
+  join?: string;
+}
+
+export async function runSimulation(options: SimulationOptions = {}): Promise<SimulationResult> {
+  const scenario = options.scenario ?? "default";
+  const suite = options.suite ?? 2;
+  const n = options.devices ?? 1;
+  const seed = options.seed ?? 1;
+  const loss = options.loss ?? 0;
+  if (!Number.isInteger(n) || n < 1 || n > 100_000)
+    throw new ZseError("BAD_VALUE", `devices: ${n} is not an integer in 1..100000`);
+  if (!(loss >= 0 && loss < 1)) throw new ZseError("BAD_VALUE", `loss: ${loss} is not in [0, 1)`);
+  const wall0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const clock = new SimClock();
+  const rng = new SeededRng(seed);
+  const network = new SimNetwork({ clock, rng, loss, timeline: options.timeline ?? n <= 20 });
+  const frames: { t: number; bytes: Uint8Array }[] = [];
+  if (options.capture)
+    network.onAir((f: AirFrame, t) => f.kind === "aps" && frames.push({ t, bytes: f.bytes }));
+  const note = (who: string, what: string) =>
+    network.log({ t: clock.now(), from: who, to: "-", what, key: "-" });
+  const steps: Step[] = [];
+  const step = (name: string, ok: boolean, detail: string) => steps.push({ name, ok, detail });
+
+  // Step 1 (seed 6.3): the CA issues certificates for the TC and every joiner
+  const ca = simulationCa({ suite, rng });
+  const tcCredentials = ca.issue(SIM_TC_EUI);
+  const tcStore: Store = options.db ? new SqliteStore(options.db) : new MemoryStore();
+  const keOutcomes: Record<string, number> = {};
+  try {
+    const tcStack = new SimStack({ network, eui64: SIM_TC_EUI, name: "TC", store: tcStore, rng });
+    const tc = new TrustCenter({
+      transport: tcStack,
+      store: tcStore,
+      rng,
+      scheduler: clock,
+      ke: { credentials: { [suite]: tcCredentials }, maxSessions: options.keSessions ?? 4 },
+      log: (t) => note("TC", t),
+      onKeDone: (o: KeOutcome) => {
+        keOutcomes[o.status] = (keOutcomes[o.status] ?? 0) + 1;
+      },
+    });
+    tc.start();
+    const joiners: Joiner[] = [];
+    const make = (eui64: Eui64Hex, name: string, role: "meter" | "display"): Joiner => {
+      const ic = makeInstallCode(rng.bytes(16));
+      const config = seDefaults();
+      config.preconfiguredLinkKey = ic.linkKey;
+      config.cbke.suiteMask = suite;
+      config.cbke[suite === 1 ? "suite1" : "suite2"] = ca.issue(eui64);
+      if (role === "display") config.cbke.deviceId = ZCL_DEVICE_IN_PREMISE_DISPLAY;
+      tc.addDeviceLinkKeyByInstallCode(eui64, ic.installCode);
+      const stack = new SimStack({ network, eui64, name, store: new MemoryStore(), rng });
+      const node = new SeNode({
+        transport: stack,
+        config,
+        scheduler: clock,
+        rng,
+        role,
+        log: (t) => note(name, t),
+      });
+      const j = { name, node, stack, role };
+      joiners.push(j);
+      return j;
+    };
+    const meters = Array.from({ length: n }, (_, i) =>
+      make(simMeterEui(i), n === 1 ? "meter" : `meter-${i + 1}`, "meter"),
+    );
+    const display = make(SIM_DISPLAY_EUI, "display", "display");
+    step(
+      "ca",
+      ca.issued === n + 2,
+      `CA issued ${ca.issued} suite ${suite} certificates (TC, ${n} meter(s), display)`,
+    );
+    note(
+      "TC",
+      `network formed; ${n + 1} install codes registered; KE responder on endpoint 240, suite ${suite}`,
+    );
+
+    // Step 2-5: meters join and run CBKE with the TC automatically (BDB defaults: CBKE)
+    const meterRuns = meters.map(async (m) => {
+      const s = await m.node.start();
+      m.join = s.join.status;
+      return s;
+    });
+    // Step 6.4 (DCA): the display joins without CBKE, then keWithDevice with the first meter
+    display.node.setBdb("tcLinkKeyExchangeMethod", 0);
+    display.node.setBdb("trustCenterRequiresKeyExchange", 0);
+    let finished = false;
+    const flow = (async () => {
+      const ds = await display.node.start();
+      display.join = ds.join.status;
+      step(
+        "display join (DCA)",
+        ds.join.status === "SUCCESS" && ds.keyExchange === "none",
+        `join ${ds.join.status}, key exchange at join: ${ds.keyExchange}`,
+      );
+      const first = await meterRuns[0];
+      let ke: KeOutcome | undefined;
+      if (ds.join.status === "SUCCESS" && first.keyExchangeStatus === "SUCCESS") {
+        ke = await display.node.keWithDevice(meters[0].stack.eui64, { apsRequestKey: true });
+      }
+      step(
+        "display keWithDevice(meter, apsRequestKey)",
+        ke?.status === "SUCCESS",
+        ke ? `outcome ${ke.status}` : "not run: meter or display not ready",
+      );
+      const demand =
+        ke?.status === "SUCCESS" ? await display.node.readDemand(meters[0].stack.eui64) : undefined;
+      step(
+        "APS-encrypted read",
+        demand === meters[0].node.demand,
+        demand === undefined ? "no answer" : `InstantaneousDemand ${demand} W`,
+      );
+      const shared = display.stack.getLinkKey(meters[0].stack.eui64);
+      const meterSide = meters[0].stack.getLinkKey(display.stack.eui64);
+      step(
+        "application link key",
+        !!shared &&
+          !!meterSide &&
+          equalBytes(shared, meterSide) &&
+          display.stack.linkKeyLabel(meters[0].stack.eui64) === "application link key",
+        shared && meterSide && equalBytes(shared, meterSide)
+          ? "display and meter hold the same key from the TC"
+          : "keys missing or different",
+      );
+      await Promise.all(meterRuns);
+      finished = true;
+    })();
+    await clock.run({ stop: () => finished, until: VIRTUAL_LIMIT_MS });
+    if (!finished)
+      step(
+        "completion",
+        false,
+        `the scenario did not finish within ${VIRTUAL_LIMIT_MS / 3600_000} h of virtual time`,
+      );
+    else await flow;
+
+    // final checks: every meter holds a TC link key from CBKE that the TC holds too
+    let withKey = 0;
+    for (const m of meters) {
+      const k = m.stack.getLinkKey(SIM_TC_EUI);
+      const rec = tc.device(m.stack.eui64);
+      if (m.node.getBdb("keStatus") === "SUCCESS" && k && rec?.tcLinkKey && equalBytes(k, rec.tcLinkKey))
+        withKey++;
+    }
+    step(
+      "meters' TC link keys (CBKE)",
+      withKey === n,
+      `${withKey}/${n} meters hold a TC link key the TC holds too`,
+    );
+
+    const cpu = process.cpuUsage(cpu0);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
+    const handshakes = (keOutcomes.SUCCESS ?? 0) + (display.node.getBdb("keStatus") === "SUCCESS" ? 1 : 0);
+    const keys: { key: Uint8Array; label: string }[] = [{ key: tc.getNetworkKey(), label: "network key" }];
+    const devices: DeviceReport[] = joiners.map((j) => {
+      const linkKeys: DeviceReport["linkKeys"] = [];
+      for (const partner of [SIM_TC_EUI, ...joiners.map((o) => o.stack.eui64)]) {
+        const k = j.stack.getLinkKey(partner);
+        if (!k || partner === j.stack.eui64) continue;
+        const partnerName =
+          partner === SIM_TC_EUI ? "TC" : (joiners.find((o) => o.stack.eui64 === partner)?.name ?? partner);
+        linkKeys.push({ partner: partnerName, key: toHex(k), how: j.stack.linkKeyLabel(partner) ?? "" });
+        keys.push({ key: k, label: `${j.name} <-> ${partnerName}: ${j.stack.linkKeyLabel(partner)}` });
+      }
+      const pre = j.node.config.preconfiguredLinkKey;
+      if (pre) keys.push({ key: pre, label: `${j.name}: install-code link key` });
+      return {
+        name: j.name,
+        eui64: j.stack.eui64,
+        role: j.role,
+        ...(j.stack.shortAddress !== undefined ? { shortAddress: j.stack.shortAddress } : {}),
+        join: j.join ?? "NOT_FINISHED",
+        keStatus: j.node.getBdb("keStatus"),
+        linkKeys,
+        noResourcesRetries: j.node.noResourcesRetries,
+      };
+    });
+    const noResourcesRetries = devices.reduce((a, d) => a + d.noResourcesRetries, 0);
+    return {
+      ok: steps.every((s) => s.ok),
+      scenario,
+      suite,
+      seed,
+      loss,
+      devices,
+      trustCenter: {
+        eui64: SIM_TC_EUI,
+        devicesInTable: tc.devices().length,
+        keAnswered: Object.values(keOutcomes).reduce((a, b) => a + b, 0),
+        keOutcomes,
+      },
+      steps,
+      stats: {
+        virtualMs: clock.now(),
+        cpuMs: Math.round(cpuMs),
+        wallMs: Math.round(performance.now() - wall0),
+        handshakes,
+        handshakesPerCpuSecond: handshakes ? Math.round((handshakes / cpuMs) * 1000 * 10) / 10 : 0,
+        cpuMsPerHandshake: handshakes ? Math.round((cpuMs / handshakes) * 100) / 100 : 0,
+        noResourcesRetries,
+        frames: {
+          sent: network.stats.sent,
+          delivered: network.stats.delivered,
+          lost: network.stats.lost,
+          macRetries: network.stats.macRetries,
+        },
+        securityDrops: [tcStack, ...joiners.map((j) => j.stack)].reduce((a, s) => a + s.drops.length, 0),
+      },
+      ...((options.timeline ?? n <= 20) ? { timeline: network.timeline } : {}),
+      ...(options.capture ? { frames } : {}),
+      keys,
+    };
+  } finally {
+    tcStore.close();
+  }
+}
