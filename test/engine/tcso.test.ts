@@ -237,6 +237,23 @@ describe("startTcso() while the TC answers", () => {
   });
 });
 
+describe("stop()", () => {
+  it("aborts a running TCSO and the keep-alive client: no timers, no statuses, no reads", () => {
+    const { net, du } = afterOutage((n) => {
+      n.world.up.clear();
+      n.world.rejoinMs = 20_000;
+    });
+    net.runUntil(du + 5000);
+    assert.equal(net.sup.state, "tcso");
+    net.apply(net.sup.stop());
+    assert.equal(net.timersArmed, 0);
+    net.runUntil(du + 3 * 60 * MIN);
+    assert.deepEqual(statuses(net), [DISCOVERY_UNDERWAY], "the late rejoin answer is ignored");
+    assert.equal(net.readTimes().filter((t) => t > du).length, 0);
+    assert.equal(net.sup.state, "idle");
+  });
+});
+
 describe("Tcso engine guards", () => {
   it("ignores results that do not fit its state and rejects bad settings", () => {
     const t = new Tcso({ tc: OLD_TC });
