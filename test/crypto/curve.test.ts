@@ -227,6 +227,33 @@ for (const [suite, c] of [
       assert.ok(c.isInfinity(c.mul(T, 2n, { secret: true })));
       assert.ok(c.equals(c.mul(T, 7n, { secret: true }), T));
       assert.ok(c.equals(c.mul(T, 7n), T));
+      if (c.cofactor === 4n) {
+        // the points of order 4 have x = 1 (x(2P) = x^2 + 1/x^2 = 0); the secret path uses the ladder
+        const x1 = new Uint8Array(c.pointBytes);
+        x1[0] = 2;
+        x1[c.pointBytes - 1] = 1;
+        const P4 = c.decodePoint(x1);
+        assert.ok(c.equals(c.add(P4, P4), T));
+        assert.ok(c.isInfinity(c.mul(P4, 4n)));
+        for (const k of [1n, 2n, 3n, 5n, 6n, c.randomScalar(rng)]) {
+          assert.ok(c.equals(c.mul(P4, k, { secret: true }), c.mul(P4, k)), `k=${k}`);
+        }
+        assert.ok(c.equals(c.mul(P4, 3n), c.negate(P4)));
+        const seqs = new Set<string>();
+        for (const k of [1n, 4n, 7n, c.n - 1n]) {
+          fieldStats.reset();
+          fieldStats.enabled = true;
+          try {
+            c.mul(P4, k, { secret: true });
+          } finally {
+            fieldStats.enabled = false;
+          }
+          seqs.add(
+            `${fieldStats.mul}/${fieldStats.sqr}/${fieldStats.inv}/${fieldStats.lin}/${fieldStats.sequence}`,
+          );
+        }
+        assert.equal(seqs.size, 1, [...seqs].join(" "));
+      }
     });
 
     it("the secret path runs the same field-operation sequence for every scalar", () => {
@@ -250,7 +277,9 @@ for (const [suite, c] of [
           } finally {
             fieldStats.enabled = false;
           }
-          counts[i].add(`${fieldStats.mul}/${fieldStats.sqr}/${fieldStats.inv}/${fieldStats.sequence}`);
+          counts[i].add(
+            `${fieldStats.mul}/${fieldStats.sqr}/${fieldStats.inv}/${fieldStats.lin}/${fieldStats.sequence}`,
+          );
           assert.ok(fieldStats.mul > c.m);
         }
       }

@@ -20,6 +20,8 @@ export interface Table {
   y: Fe[];
   ny: Fe[];
   inf: Uint8Array;
+  /** x || y of every entry in one array (18 spare words), for the secret path's full-table scans. */
+  flat: Uint32Array;
 }
 
 export class PublicMul {
@@ -56,7 +58,13 @@ export class PublicMul {
   private newTable(n: number): Table {
     const F = this.c.F;
     const mk = () => Array.from({ length: n }, () => F.zero());
-    return { x: mk(), y: mk(), ny: mk(), inf: new Uint8Array(n) };
+    return {
+      x: mk(),
+      y: mk(),
+      ny: mk(),
+      inf: new Uint8Array(n),
+      flat: new Uint32Array(2 * n * F.words + 18),
+    };
   }
 
   /** The table of alpha_u G for the wide window, built on first use. */
@@ -179,14 +187,17 @@ export class PublicMul {
     this.applyFlips(t, count);
   }
 
-  /** Entries computed as -Q_i get their y and -y exchanged. */
+  /** Entries computed as -Q_i get their y and -y exchanged; then the flat copy is filled. */
   private applyFlips(t: Table, count: number): void {
+    const W = this.c.F.words;
     for (let i = 0; i < count; i++) {
       if (this.flip[i] === 1) {
         const y = t.y[i];
         t.y[i] = t.ny[i];
         t.ny[i] = y;
       }
+      t.flat.set(t.x[i], 2 * W * i);
+      t.flat.set(t.y[i], 2 * W * i + W);
     }
   }
 
