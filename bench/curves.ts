@@ -10,7 +10,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { pathToFileURL } from "node:url";
 import type { KoblitzCurve } from "../src/crypto/curves.js";
-import { sect163k1, sect283k1 } from "../src/crypto/curves.js";
+import { prepareCurve, sect163k1, sect283k1 } from "../src/crypto/curves.js";
 import type { BinaryField } from "../src/crypto/field/binary-field.js";
 import { GF163, GF283 } from "../src/crypto/field/fields.js";
 import { SeededRng } from "../src/util/rng.js";
@@ -116,6 +116,8 @@ export function benchCurves(
   opts: { rounds?: number; warmUpMs?: number } = {},
 ): Record<"sect163k1" | "sect283k1", CurveBench> {
   const rounds = opts.rounds ?? 41;
+  prepareCurve(sect163k1);
+  prepareCurve(sect283k1);
   const ops163 = curveOps(sect163k1, GF163);
   const ops283 = curveOps(sect283k1, GF283);
   // Both curves share the point and field code: warm it up polymorphic, as real use is.

@@ -13,6 +13,7 @@ import {
   type CurvePoint,
   curveForSuite,
   type KoblitzCurve,
+  prepareCurve,
   sect163k1,
   sect283k1,
 } from "../../src/crypto/curves.js";
@@ -48,7 +49,7 @@ for (const [suite, c] of [
   const pointHex = (p: CurvePoint) => toHex(c.encodePoint(p));
 
   describe(`${c.name} (SEC 2 v2, CBKE suite ${suite})`, () => {
-    it("parameters: sizes, G as OpenSSL has it, n*G = infinity, (n-1)*G = -G", () => {
+    it("parameters: sizes, G as OpenSSL has it, n*G = infinity, (n-1)*G = -G (before and after prepare)", () => {
       assert.equal(curveForSuite(suite), c);
       assert.equal(c.fieldBytes, Math.ceil(c.m / 8));
       assert.equal(c.pointBytes, c.fieldBytes + 1);
@@ -60,6 +61,16 @@ for (const [suite, c] of [
       assert.ok(c.isInfinity(c.mulBase(0n, { secret: true })));
       assert.throws(() => c.mulBase(-1n), { code: "BAD_SCALAR" });
       assert.throws(() => c.mulBase(1n << BigInt(c.m + 3)), { code: "BAD_SCALAR" });
+      // the wide table of G (built after a few uses or by prepareCurve) gives the same points
+      const ks = [5n, c.n - 5n, c.randomScalar(rng)];
+      const before = ks.flatMap((k) => [pointHex(c.mulBase(k)), pointHex(c.mulBase(k, { secret: true }))]);
+      prepareCurve(c);
+      const after = ks.flatMap((k) => [pointHex(c.mulBase(k)), pointHex(c.mulBase(k, { secret: true }))]);
+      assert.deepEqual(after, before);
+      assert.deepEqual(
+        before.filter((_, i) => i % 2 === 0),
+        ks.map((k) => opensslPublic(c, k)),
+      );
     });
 
     it(`k*G equals OpenSSL's public key for ${N_RANDOM} random k (public and secret paths)`, () => {
@@ -257,6 +268,8 @@ for (const [suite, c] of [
     });
 
     it("the secret path runs the same field-operation sequence for every scalar", () => {
+      // the lazily built tables change the sequence once, at a use count, never with k
+      prepareCurve(c);
       const P = c.mulBase(c.randomScalar(rng));
       const counts = [new Set<string>(), new Set<string>()];
       const scalars = [

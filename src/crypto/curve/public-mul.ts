@@ -15,6 +15,9 @@ import { tnaf, WtnafRecoder } from "./tnaf.js";
  * Affine alpha_u P for odd u < 2^(w-1): x, y and y of the negative (x + y); `inf[i]` = 1 when
  * the entry is the point at infinity (only for P of order dividing the cofactor).
  */
+/** Uses of k*G after which the wide table of G is built. */
+const BASE_TABLE_AFTER = 4;
+
 export interface Table {
   x: Fe[];
   y: Fe[];
@@ -32,6 +35,7 @@ export class PublicMul {
   readonly recG: WtnafRecoder;
   private readonly table: Table;
   private gTable: Table | null = null;
+  private baseCalls = 0;
   private readonly ldPts: LdPoint[];
   private readonly prefix: Fe[];
   private readonly t1: Fe;
@@ -67,14 +71,22 @@ export class PublicMul {
     };
   }
 
-  /** The table of alpha_u G for the wide window, built on first use. */
-  baseTable(): Table {
-    if (this.gTable === null) {
-      const t = this.newTable(this.recG.alphas.length);
-      this.precompute(this.G, this.recG, t);
-      this.gTable = t;
-    }
+  /**
+   * The table of alpha_u G for the wide window. It is built at the BASE_TABLE_AFTER-th use (or by
+   * `prepare`): until then null, and callers use the variable-base table of G, so that a
+   * short-lived process (one CLI command) does not build 2^(wG-2) points with cold code.
+   */
+  baseTable(): Table | null {
+    if (this.gTable === null && ++this.baseCalls > BASE_TABLE_AFTER) this.prepare();
     return this.gTable;
+  }
+
+  /** Builds the table of G now. */
+  prepare(): void {
+    if (this.gTable !== null) return;
+    const t = this.newTable(this.recG.alphas.length);
+    this.precompute(this.G, this.recG, t);
+    this.gTable = t;
   }
 
   /** The table of alpha_u P (shared scratch, valid until the next call). */
@@ -85,7 +97,8 @@ export class PublicMul {
 
   mulBase(k: bigint): AffinePoint {
     if (k === 0n) return this.c.infinity as AffinePoint;
-    return this.evaluate(this.recG, this.baseTable(), k);
+    const t = this.baseTable();
+    return t === null ? this.mul(this.G, k) : this.evaluate(this.recG, t, k);
   }
 
   mul(p: AffinePoint, k: bigint): AffinePoint {

@@ -39,7 +39,8 @@ export class SecretMul {
 
   /** k*G with the wide-window table of G. */
   mulBase(k: bigint): AffinePoint {
-    return this.evaluate(this.pub.recG, this.pub.baseTable(), k);
+    const t = this.pub.baseTable();
+    return t === null ? this.mul(this.c.G as AffinePoint, k) : this.evaluate(this.pub.recG, t, k);
   }
 
   /** k*P for P of order > 4 (not x = 0, not x = 1): the caller checks. */
