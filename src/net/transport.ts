@@ -147,4 +147,6 @@ export interface CoordinatorTransport extends Transport {
   onDeviceAdmitted(handler: (device: { eui64: Eui64Hex; shortAddress: number }) => void): void;
   /** The short address given to a joined device. */
   shortAddressOf(eui64: Eui64Hex): number | undefined;
+  /** Restores a known device's short address (a coordinator restarted from its store). */
+  restoreShortAddress(eui64: Eui64Hex, shortAddress: number): void;
 }

@@ -122,7 +122,10 @@ export class TrustCenter {
    */
   start(): void {
     this.transport.form({ networkKey: this.networkKey });
-    for (const d of this.store.listDevices()) this.installCurrentKey(d);
+    for (const d of this.store.listDevices()) {
+      this.installCurrentKey(d);
+      if (d.shortAddress !== undefined) this.transport.restoreShortAddress(d.eui64, d.shortAddress);
+    }
     this.transport.onJoinRequest((r) => this.decideJoin(r.eui64));
     this.transport.onDeviceAdmitted((d) => void this.sendNetworkKey(d.eui64, d.shortAddress));
     this.transport.on("command", (c) => void this.onCommand(c));
