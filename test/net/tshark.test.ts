@@ -14,6 +14,7 @@ import { formatKeysFile } from "../../src/net/keys-file.js";
 import { LINKTYPE_IEEE802_15_4_NOFCS, LINKTYPE_IEEE802_15_4_WITHFCS } from "../../src/net/pcap.js";
 import { fromHex, toHex } from "../../src/util/bytes.js";
 import {
+  appLinkKey,
   buildSeCapture,
   captureKeys,
   meter,
@@ -24,6 +25,7 @@ import {
   s2,
   tc,
   toPcap,
+  u2,
 } from "../support/se-capture.js";
 import { PI_WARN, runTshark, type TsharkFrame, tsharkAvailable } from "../support/tshark.js";
 
@@ -32,6 +34,12 @@ const FIELDS = [
   "frame.time_epoch",
   "wpan.fcs_ok",
   "wpan.seq_no",
+  "wpan.cmd",
+  "wpan.src64",
+  "wpan.dst64",
+  "wpan.asoc.addr",
+  "wpan.assoc.status",
+  "wpan.cinfo.alloc_addr",
   "zbee_nwk.security",
   "zbee_nwk.src",
   "zbee_nwk.dst",
@@ -49,6 +57,8 @@ const FIELDS = [
   "zbee_aps.cmd.key_type",
   "zbee_aps.cmd.key",
   "zbee_aps.cmd.dst",
+  "zbee_aps.cmd.partner",
+  "zbee_aps.cmd.init_flag",
   "zbee_aps.cmd.src",
   "zbee_zdp.in_cluster",
   "zbee_zdp.endpoint",
@@ -128,6 +138,19 @@ describe("Wireshark reads and decrypts our frames (tshark)", { skip }, () => {
   it("timestamps are the virtual time written", () => {
     assert.equal(one(frames[0], "frame.time_epoch"), "1767225600.000000000");
     assert.equal(one(frames[3], "frame.time_epoch"), "1767225600.060000000");
+  });
+
+  it("reads the MAC association commands (802.15.4-2006 7.3.1, 7.3.2, 7.3.7)", () => {
+    assert.equal(Number(one(byWhat("beacon-request"), "wpan.cmd")), 0x07);
+    const req = byWhat("association-request");
+    assert.equal(Number(one(req, "wpan.cmd")), 0x01);
+    assert.equal(hex(one(req, "wpan.src64")), toHex(meter.eui));
+    assert.equal(one(req, "wpan.cinfo.alloc_addr"), "1");
+    const rsp = byWhat("association-response");
+    assert.equal(Number(one(rsp, "wpan.cmd")), 0x02);
+    assert.equal(hex(one(rsp, "wpan.dst64")), toHex(meter.eui));
+    assert.equal(Number(one(rsp, "wpan.asoc.addr")), meter.short);
+    assert.equal(Number(one(rsp, "wpan.assoc.status")), 0);
   });
 
   it("decrypts the Transport Key of the network key under the key-transport key of the install-code key", () => {
@@ -239,12 +262,32 @@ describe("Wireshark reads and decrypts our frames (tshark)", { skip }, () => {
     assert.equal(one(f, "zbee_zcl.attr.uint16"), "2");
   });
 
+  it("decrypts APS Request Key and the application link key's Transport Key (key-load key, id 3)", () => {
+    const req = byWhat("request-key-app");
+    assert.equal(Number(one(req, "zbee_aps.cmd.id")), 8);
+    assert.equal(Number(one(req, "zbee_aps.cmd.key_type")), 2);
+    assert.equal(hex(one(req, "zbee_aps.cmd.partner")), toHex(u2.eui));
+    assert.ok(req["zbee.sec.decryption_key"]?.some((l) => /CBKE suite 1/.test(l)));
+    const tk = byWhat("transport-key-app");
+    assert.deepEqual((tk["zbee.sec.key_id"] ?? []).map(Number), [1, 3], "NWK network key, APS key-load key");
+    assert.equal(Number(one(tk, "zbee_aps.cmd.key_type")), 3);
+    assert.equal(hex(one(tk, "zbee_aps.cmd.key")), toHex(appLinkKey));
+    assert.equal(hex(one(tk, "zbee_aps.cmd.partner")), toHex(u2.eui));
+    assert.equal(one(tk, "zbee_aps.cmd.init_flag"), "1");
+    const tclk = byWhat("request-key-tclk");
+    assert.equal(Number(one(tclk, "zbee_aps.cmd.key_type")), 4);
+  });
+
   it("without the keys file nothing past the NWK header is readable", () => {
     const bare = runTshark({
       pcap: join(dir, "se.pcap"),
       fields: ["frame.number", "zbee_sec.encrypted_payload"],
     });
-    assert.ok(bare.every((f) => f["zbee_sec.encrypted_payload"]?.[0] === "1"));
+    const secured = bare.filter(
+      (_, i) => !sent[i].what.startsWith("beacon") && !sent[i].what.startsWith("association"),
+    );
+    assert.equal(secured.length, sent.length - 3);
+    assert.ok(secured.every((f) => f["zbee_sec.encrypted_payload"]?.[0] === "1"));
   });
 
   it("LINKTYPE_IEEE802_15_4_NOFCS (230) captures read the same", () => {
