@@ -97,6 +97,7 @@ export class KoblitzCurveImpl implements KoblitzCurve {
    */
   prepare(): void {
     this.pub.prepare();
+    this.sec.prepare();
     this.F.prepareTables();
   }
 
