@@ -172,6 +172,7 @@ export class TcSupervisorHost {
       },
     });
     this.node.transport.on("data", (d) => this.onData(d));
+    this.node.tcSupervisor = this;
   }
 
   get state(): TcSupervisorState {
