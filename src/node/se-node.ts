@@ -25,6 +25,7 @@ import { ZclStatus } from "../zcl/status.js";
 import { cbkeCrypto } from "./cbke-crypto.js";
 import { KeHost } from "./ke-host.js";
 import type { KeOutcome } from "./ke-runner.js";
+import type { TcSupervisorHost } from "./keepalive-host.js";
 import {
   type BdbAttributes,
   bdbDefaults,
@@ -130,6 +131,22 @@ export class SeNode {
 
   get eui64(): Eui64Hex {
     return this.transport.eui64;
+  }
+
+  /** The keep-alive client + Trust Center Swap-Out once attached (src/node/keepalive-host.ts). */
+  tcSupervisor: TcSupervisorHost | undefined;
+  /** ZbStartupTcsoStart: runs Trust Center Swap-Out now (seed 6.2). */
+  startTcso(): void {
+    this.requireTcSupervisor().startTcso();
+  }
+  /** ZbZclKeepAliveClientStart: (re)starts the keep-alive client; ends a halted TCSO. */
+  keepAliveClientStart(): void {
+    this.requireTcSupervisor().keepAliveClientStart();
+  }
+  private requireTcSupervisor(): TcSupervisorHost {
+    if (!this.tcSupervisor)
+      throw new ZseError("BAD_STATE", `node ${this.eui64}: no keep-alive client attached (not joined yet)`);
+    return this.tcSupervisor;
   }
 
   /** ZbBdbGetIndex. */

@@ -21,9 +21,10 @@ import type { KeOutcome } from "./ke-runner.js";
 import { SeNode } from "./se-node.js";
 import { simulationCa } from "./sim-ca.js";
 import { seDefaults, ZCL_DEVICE_IN_PREMISE_DISPLAY } from "./startup.js";
+import { type DeviceTcsoReport, runTcsoSimulation } from "./tcso-scenario.js";
 import { TrustCenter } from "./trust-center.js";
 
-export const SCENARIOS = ["default"] as const;
+export const SCENARIOS = ["default", "tcso", "tc-outage"] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface SimulationOptions {
@@ -56,6 +57,8 @@ export interface DeviceReport {
   /** With whom the node holds link keys at the end, and how each was made. */
   linkKeys: { partner: string; key: string; how: string }[];
   noResourcesRetries: number;
+  /** Keep-alive and Trust Center Swap-Out (scenarios tcso, tc-outage). */
+  tcso?: DeviceTcsoReport;
 }
 
 export interface Step {
@@ -111,6 +114,7 @@ interface Joiner {
 
 export async function runSimulation(options: SimulationOptions = {}): Promise<SimulationResult> {
   const scenario = options.scenario ?? "default";
+  if (scenario === "tcso" || scenario === "tc-outage") return runTcsoSimulation({ ...options, scenario });
   const suite = options.suite ?? 2;
   const n = options.devices ?? 1;
   const seed = options.seed ?? 1;

@@ -124,6 +124,7 @@ function toJson(r: SimulationResult, showKeys: boolean, files: Record<string, st
         ...(showKeys ? { key: k.key } : {}),
       })),
       noResourcesRetries: d.noResourcesRetries,
+      ...(d.tcso ? { tcso: d.tcso } : {}),
     })),
     trustCenter: r.trustCenter,
     steps: r.steps,

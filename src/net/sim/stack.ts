@@ -433,6 +433,15 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
     profile: number;
     inClusters: number[];
   }): Promise<number[]> {
+    return (await this.matchDescriptorOrTimeout(request)) ?? [];
+  }
+
+  /** Match Descriptor telling an empty answer ([]) from no answer at all (undefined). */
+  async matchDescriptorOrTimeout(request: {
+    target: Eui64Hex;
+    profile: number;
+    inClusters: number[];
+  }): Promise<number[] | undefined> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const sequence = this.zdoTsn;
       this.zdoTsn = (this.zdoTsn + 1) & 0xff;
@@ -468,7 +477,7 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
       });
       if (result) return result;
     }
-    return [];
+    return undefined;
   }
 
   private onZdo(from: Eui64Hex, frame: Extract<ApsFrame, { type: "data" }>): void {
