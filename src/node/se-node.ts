@@ -27,7 +27,6 @@ import { ZclStatus } from "../zcl/status.js";
 import { cbkeCrypto } from "./cbke-crypto.js";
 import { KeHost } from "./ke-host.js";
 import type { KeOutcome } from "./ke-runner.js";
-import type { TcSupervisorHost } from "./keepalive-host.js";
 import {
   type BdbAttributes,
   bdbDefaults,
@@ -35,6 +34,7 @@ import {
   type SeStartupConfig,
   tcKeyExchangeAfterJoin,
 } from "./startup.js";
+import type { TcsoLink } from "./tcso-link.js";
 import { KEY_LABEL } from "./trust-center.js";
 
 /** Metering cluster (SE 07-5356 D.3) and its InstantaneousDemand attribute (int24, W). */
@@ -85,6 +85,7 @@ export class SeNode {
   private keEndpoints = new Map<Eui64Hex, number>();
   private readonly rng: Rng;
   private supervisor: TcSupervisor | undefined;
+  private tcsoLink: TcsoLink | undefined;
   private supervisorTimers = new Map<string, number>();
   /** Final TCSO statuses, in order (SUCCESS, REJOIN_PREV, NOT_FOUND, FATAL). */
   readonly tcsoOutcomes: { status: string; tc: Eui64Hex; at: number }[] = [];
@@ -139,22 +140,6 @@ export class SeNode {
 
   get eui64(): Eui64Hex {
     return this.transport.eui64;
-  }
-
-  /** The keep-alive client + Trust Center Swap-Out once attached (src/node/keepalive-host.ts). */
-  tcSupervisor: TcSupervisorHost | undefined;
-  /** ZbStartupTcsoStart: runs Trust Center Swap-Out now (seed 6.2). */
-  startTcso(): void {
-    this.requireTcSupervisor().startTcso();
-  }
-  /** ZbZclKeepAliveClientStart: (re)starts the keep-alive client; ends a halted TCSO. */
-  keepAliveClientStart(): void {
-    this.requireTcSupervisor().keepAliveClientStart();
-  }
-  private requireTcSupervisor(): TcSupervisorHost {
-    if (!this.tcSupervisor)
-      throw new ZseError("BAD_STATE", `node ${this.eui64}: no keep-alive client attached (not joined yet)`);
-    return this.tcSupervisor;
   }
 
   /** ZbBdbGetIndex. */
@@ -279,11 +264,18 @@ export class SeNode {
    * reads the TC's Keep-Alive Base/Jitter APS-encrypted, and after three failed reads runs
    * Trust Center Swap-Out, reporting to `config.cbke.tcsoCallback`. BAD_STATE before joining.
    */
-  startKeepAlive(options: Pick<TcSupervisorOptions, "keepAlive" | "tcso"> = {}): void {
+  startKeepAlive(
+    options: Pick<TcSupervisorOptions, "keepAlive" | "tcso"> & {
+      /** Match Descriptor, rejoin and channel scan of the network below (default: the transport, one channel). */
+      link?: TcsoLink;
+    } = {},
+  ): void {
+    const { link, ...engines } = options;
     const tc = this.transport.trustCenter;
     if (!tc) throw new ZseError("BAD_STATE", `keep-alive on ${this.eui64}: not joined`);
+    this.tcsoLink = link;
     this.supervisor = new TcSupervisor({
-      ...options,
+      ...engines,
       tc,
       rng: this.rng,
       callback: (status) => {
@@ -350,6 +342,13 @@ export class SeNode {
           this.transport.setLinkKey(a.partner, a.key, KEY_LABEL.cbke);
           break;
         case "discover":
+          if (this.tcsoLink) {
+            const req = { target: a.target, profile: a.profile, cluster: a.cluster };
+            void this.tcsoLink
+              .discover(req)
+              .then((eps) => this.applySupervisor(sup.discoveryResult(now(), eps)));
+            break;
+          }
           void this.transport
             .matchDescriptor({ target: a.target, profile: a.profile, inClusters: [a.cluster] })
             .then((eps) => this.applySupervisor(sup.discoveryResult(now(), eps.length ? eps : null)));
@@ -372,6 +371,14 @@ export class SeNode {
           break;
         }
         case "tcso-rejoin": {
+          if (this.tcsoLink) {
+            const req = {
+              ...(a.channel !== undefined ? { channel: a.channel } : {}),
+              ...(a.tc ? { tc: a.tc } : {}),
+            };
+            void this.tcsoLink.rejoin(req).then((tc) => this.applySupervisor(sup.rejoinResult(now(), tc)));
+            break;
+          }
           const key = this.config.preconfiguredLinkKey;
           if (!key) {
             this.applySupervisor(sup.rejoinResult(now(), null));
@@ -387,6 +394,10 @@ export class SeNode {
           break;
         }
         case "tcso-scan":
+          if (this.tcsoLink) {
+            void this.tcsoLink.scan().then((found) => this.applySupervisor(sup.scanResult(now(), found)));
+            break;
+          }
           // the simulated network has one channel, already tried by the rejoin on it
           this.applySupervisor(sup.scanResult(now(), null));
           break;

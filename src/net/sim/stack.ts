@@ -333,16 +333,20 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
       this.pendingAcks.get(`${f.src}:${frame.counter}`)?.();
       return;
     }
-    if (frame.ackRequest) this.sendAck(f.src, frame);
-    if (this.isDuplicate(f.src, frame.counter)) return;
-    if (frame.type === "command") {
-      const command = fromWireCommand(frame.command);
-      if (!command) return;
-      const ind: CommandIndication = { from: f.src, command, security };
-      if (this.onJoinTransportKey(ind)) return;
-      this.emit("command", ind);
+    if (this.isDuplicate(f.src, frame.counter)) {
+      if (frame.ackRequest) this.sendAck(f.src, frame);
       return;
     }
+    if (frame.type === "command") {
+      const command = fromWireCommand(frame.command);
+      const ind: CommandIndication | undefined = command ? { from: f.src, command, security } : undefined;
+      // the network key of a join is taken before the acknowledgement, which it then secures
+      const joined = ind ? this.onJoinTransportKey(ind) : false;
+      if (frame.ackRequest) this.sendAck(f.src, frame);
+      if (ind && !joined) this.emit("command", ind);
+      return;
+    }
+    if (frame.ackRequest) this.sendAck(f.src, frame);
     if (frame.dstEndpoint === 0 && frame.profileId === ZDO_PROFILE) {
       this.onZdo(f.src, frame);
       return;
