@@ -28,35 +28,33 @@ export interface CurveBench {
   nodeKeygenUs: number;
 }
 
-/** Median time per call in microseconds over `rounds` rounds of `inner` calls each. */
-function median(fn: () => void, opts: { rounds: number; inner: number }): number {
-  for (let i = 0; i < opts.inner * 2; i++) fn();
-  const t: number[] = [];
-  for (let r = 0; r < opts.rounds; r++) {
-    const s = performance.now();
-    for (let i = 0; i < opts.inner; i++) fn();
-    t.push(((performance.now() - s) * 1000) / opts.inner);
+/**
+ * Median time per call in microseconds of each named operation. Rounds are interleaved (every
+ * round times every operation once, `inner` calls each), so a change of machine load during the
+ * run weighs on all figures alike and the ratios stay meaningful.
+ */
+function medians(
+  ops: Record<string, { fn: () => void; inner: number }>,
+  rounds: number,
+): Record<string, number> {
+  const times: Record<string, number[]> = {};
+  for (const [name, op] of Object.entries(ops)) {
+    for (let i = 0; i < op.inner * 2; i++) op.fn();
+    times[name] = [];
   }
-  t.sort((a, b) => a - b);
-  return t[t.length >> 1];
-}
-
-function benchField(F: BinaryField): { mul: number; sqr: number; inv: number } {
-  const rng = new SeededRng(F.m);
-  const a = F.zero();
-  const b = F.zero();
-  for (let i = 0; i < F.words; i++) {
-    a[i] = rng.nextU32();
-    b[i] = rng.nextU32();
+  for (let r = 0; r < rounds; r++) {
+    for (const [name, op] of Object.entries(ops)) {
+      const s = performance.now();
+      for (let i = 0; i < op.inner; i++) op.fn();
+      times[name].push(((performance.now() - s) * 1000) / op.inner);
+    }
   }
-  a[F.words - 1] &= (1 << (F.m & 31)) - 1;
-  b[F.words - 1] &= (1 << (F.m & 31)) - 1;
-  const r = F.zero();
-  return {
-    mul: median(() => F.mul(r, r[0] === 0 ? a : r, b), { rounds: 31, inner: 20000 }) * 1000,
-    sqr: median(() => F.sqr(r, r[0] === 0 ? a : r), { rounds: 31, inner: 20000 }) * 1000,
-    inv: median(() => F.inv(r, a), { rounds: 31, inner: 200 }) * 1000,
-  };
+  const out: Record<string, number> = {};
+  for (const [name, t] of Object.entries(times)) {
+    t.sort((a, b) => a - b);
+    out[name] = t[t.length >> 1];
+  }
+  return out;
 }
 
 function benchCurve(c: KoblitzCurve, F: BinaryField, opts: { rounds: number }): CurveBench {
@@ -66,24 +64,45 @@ function benchCurve(c: KoblitzCurve, F: BinaryField, opts: { rounds: number }): 
   const enc = ks.slice(0, 16).map((k) => c.encodePoint(c.mulBase(k)));
   let i = 0;
   const next = () => ks[i++ & 63];
-  const f = benchField(F);
-  const r = { rounds: opts.rounds, inner: 10 };
+  const a = F.zero();
+  const b = F.zero();
+  for (let j = 0; j < F.words; j++) {
+    a[j] = rng.nextU32();
+    b[j] = rng.nextU32();
+  }
+  a[F.words - 1] &= (1 << (F.m & 31)) - 1;
+  b[F.words - 1] &= (1 << (F.m & 31)) - 1;
+  const r = F.zero();
+  const t = medians(
+    {
+      fieldMul: { fn: () => F.mul(r, a, b), inner: 2000 },
+      fieldSqr: { fn: () => F.sqr(r, a), inner: 2000 },
+      fieldInv: { fn: () => F.inv(r, a), inner: 50 },
+      decompress: { fn: () => c.decodePoint(enc[i++ & 15]), inner: 10 },
+      fixedBase: { fn: () => c.mulBase(next()), inner: 5 },
+      fixedBaseSecret: { fn: () => c.mulBase(next(), { secret: true }), inner: 5 },
+      variableBase: { fn: () => c.mul(P, next()), inner: 3 },
+      variableBaseSecret: { fn: () => c.mul(P, next(), { secret: true }), inner: 3 },
+      nodeKeygen: { fn: () => generateKeyPairSync("ec", { namedCurve: c.name }), inner: 3 },
+    },
+    opts.rounds,
+  );
   return {
-    fieldMulNs: f.mul,
-    fieldSqrNs: f.sqr,
-    fieldInvNs: f.inv,
-    decompressUs: median(() => c.decodePoint(enc[i++ & 15]), r),
-    fixedBaseUs: median(() => c.mulBase(next()), r),
-    fixedBaseSecretUs: median(() => c.mulBase(next(), { secret: true }), r),
-    variableBaseUs: median(() => c.mul(P, next()), r),
-    variableBaseSecretUs: median(() => c.mul(P, next(), { secret: true }), r),
-    nodeKeygenUs: median(() => generateKeyPairSync("ec", { namedCurve: c.name }), r),
+    fieldMulNs: t.fieldMul * 1000,
+    fieldSqrNs: t.fieldSqr * 1000,
+    fieldInvNs: t.fieldInv * 1000,
+    decompressUs: t.decompress,
+    fixedBaseUs: t.fixedBase,
+    fixedBaseSecretUs: t.fixedBaseSecret,
+    variableBaseUs: t.variableBase,
+    variableBaseSecretUs: t.variableBaseSecret,
+    nodeKeygenUs: t.nodeKeygen,
   };
 }
 
-/** Runs the curve benchmarks; `rounds` medians per figure (default 21). */
+/** Runs the curve benchmarks; `rounds` interleaved rounds per curve (default 41). */
 export function benchCurves(opts: { rounds?: number } = {}): Record<"sect163k1" | "sect283k1", CurveBench> {
-  const rounds = opts.rounds ?? 21;
+  const rounds = opts.rounds ?? 41;
   return {
     sect163k1: benchCurve(sect163k1, GF163, { rounds }),
     sect283k1: benchCurve(sect283k1, GF283, { rounds }),

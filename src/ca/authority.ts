@@ -15,7 +15,7 @@ import type { Rng } from "../util/rng.js";
 import { readSecretFile, writeNewSecretFile } from "./files.js";
 import type { IssuedView } from "./formats.js";
 import { type CertificateTemplate, issueCertificate } from "./issue.js";
-import { NO_EXPIRY, type Suite } from "./params.js";
+import { isoSeconds, NO_EXPIRY, type Suite } from "./params.js";
 import { CaRegistry, type CertificateRecord, REGISTRY_FILE, serialHex } from "./registry.js";
 
 /** Name of the private key file of `suite` inside the CA directory. */
@@ -246,7 +246,7 @@ export class CertificateAuthority {
         suite: r.suite,
         serial: r.serial,
         subject: r.subject,
-        revokedAt: r.revokedAt ?? 0,
+        revokedAt: isoSeconds(r.revokedAt ?? 0),
         certificate: r.certificate,
       }));
       out.revocationList = {
@@ -262,7 +262,7 @@ export class CertificateAuthority {
 export interface CaExport {
   issuer: string;
   caPublicKeys: { suite: Suite; publicKey: string }[];
-  revoked?: { suite: Suite; serial: string; subject: string; revokedAt: number; certificate: string }[];
+  revoked?: { suite: Suite; serial: string; subject: string; revokedAt: string; certificate: string }[];
   /** Hex lists in the shape of se's RevocationList: suite 2 serials and whole certificates. */
   revocationList?: { serials: string[]; certificates: string[] };
 }

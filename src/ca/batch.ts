@@ -102,13 +102,9 @@ function openOutput(opts: { path: string; format: BatchFormat; committed: number
   const { path, format } = opts;
   let text = existsSync(path) ? readFileSync(path, "utf8") : "";
   text = text.slice(0, text.lastIndexOf("\n") + 1);
-  if (existsSync(path)) truncateSync(path, Buffer.byteLength(text));
-  const fd = openSync(path, "a", 0o600);
   const lines = text === "" ? [] : text.slice(0, -1).split("\n");
-  if (format === "csv") {
-    if (lines.length === 0) writeSync(fd, `${csvHeader()}\n`);
-    else if (lines[0] !== csvHeader())
-      throw new ZseError("BAD_FORMAT", `--out: ${path} is not this batch's CSV file`);
+  if (format === "csv" && lines.length > 0 && lines[0] !== csvHeader()) {
+    throw new ZseError("BAD_FORMAT", `--out: ${path} is not this batch's CSV file`);
   }
   const data = format === "csv" ? Math.max(0, lines.length - 1) : lines.length;
   if (data > 0 && lineIndex(lines[lines.length - 1], format) !== data - 1) {
@@ -120,6 +116,10 @@ function openOutput(opts: { path: string; format: BatchFormat; committed: number
       `--out: ${path} holds ${data} lines but the registry only ${opts.committed}`,
     );
   }
+  // Cut a torn last line (a kill in the middle of a write), then append.
+  if (existsSync(path)) truncateSync(path, Buffer.byteLength(text));
+  const fd = openSync(path, "a", 0o600);
+  if (format === "csv" && lines.length === 0) writeSync(fd, `${csvHeader()}\n`);
   return { fd, printed: data };
 }
 
@@ -301,6 +301,10 @@ function runPool(opts: {
       const w = spawnWorker(opts.job);
       pool.push(w);
       w.on("error", (e) => stop(e));
+      w.on("exit", (code) => {
+        if (!finished)
+          stop(new ZseError("BAD_STATE", `batch worker exited (code ${code}) before the batch was done`));
+      });
       w.on("message", (m: { ready?: boolean; start: number; rows?: BatchRow[]; error?: string }) => {
         if (finished) return;
         if (m.error !== undefined)

@@ -10,14 +10,20 @@
  * The multiplication by avf(Q_EV) is by a public value; the one by h·s is secret and takes
  * the curve's constant-pattern path. Verified on the SE Annex C.5 / C.6 exchanges.
  */
+import { bytesToBigInt } from "../util/bytes.js";
 import { ZseError } from "../util/errors.js";
 import type { CurvePoint, KoblitzCurve } from "./curves.js";
 
 /** avf(Q) of SEC 1 §3.4 (f = bit length of the curve order n). */
 export function avf(curve: KoblitzCurve, q: CurvePoint): bigint {
+  return avfOfX(curve, curve.xBigInt(q));
+}
+
+/** avf from the integer x̄ of the x-coordinate. */
+export function avfOfX(curve: KoblitzCurve, x: bigint): bigint {
   const half = BigInt(Math.ceil(curve.n.toString(2).length / 2));
   const bit = 1n << half;
-  return (curve.xBigInt(q) & (bit - 1n)) | bit;
+  return (x & (bit - 1n)) | bit;
 }
 
 export interface EcmqvInput {
@@ -26,8 +32,11 @@ export interface EcmqvInput {
   staticPrivateKey: bigint;
   /** d_E, own ephemeral private key. */
   ephemeralPrivateKey: bigint;
-  /** Q_E = d_E·G; computed when omitted. */
-  ephemeralPublicKey?: CurvePoint;
+  /**
+   * Q_E = d_E·G, as a point or its compressed encoding (only its x is used, read from the
+   * bytes without decompression: it is the caller's own key); computed when omitted.
+   */
+  ephemeralPublicKey?: CurvePoint | Uint8Array;
   /** Q_SV, the partner's static public key (from its certificate). */
   partnerStaticPublicKey: CurvePoint;
   /** Q_EV, the partner's ephemeral public key. */
@@ -42,8 +51,7 @@ export function ecmqvSharedPoint(input: EcmqvInput): CurvePoint {
   const { curve } = input;
   const dS = checkScalar(curve, input.staticPrivateKey, "static private key");
   const dE = checkScalar(curve, input.ephemeralPrivateKey, "ephemeral private key");
-  const qE = input.ephemeralPublicKey ?? curve.mulBase(dE, { secret: true });
-  const s = (dE + avf(curve, qE) * dS) % curve.n;
+  const s = (dE + avfOfX(curve, ephemeralX(curve, input.ephemeralPublicKey, dE)) * dS) % curve.n;
   const qEV = input.partnerEphemeralPublicKey;
   const qSV = input.partnerStaticPublicKey;
   if (curve.isInfinity(qEV) || curve.isInfinity(qSV)) {
@@ -59,6 +67,18 @@ export function ecmqvSharedPoint(input: EcmqvInput): CurvePoint {
 /** Z = x(P) of the ECMQV shared point, as a field-element octet string (SEC 1 §2.3.5). */
 export function ecmqvSharedSecret(input: EcmqvInput): Uint8Array {
   return input.curve.xBytes(ecmqvSharedPoint(input));
+}
+
+function ephemeralX(curve: KoblitzCurve, q: CurvePoint | Uint8Array | undefined, dE: bigint): bigint {
+  if (q === undefined) return curve.xBigInt(curve.mulBase(dE, { secret: true }));
+  if (!(q instanceof Uint8Array)) return curve.xBigInt(q);
+  if (q.length !== curve.pointBytes || (q[0] !== 2 && q[0] !== 3)) {
+    throw new ZseError(
+      "BAD_POINT",
+      `ECMQV own ephemeral public key: not a ${curve.pointBytes}-byte compressed point`,
+    );
+  }
+  return bytesToBigInt(q.subarray(1));
 }
 
 function checkScalar(curve: KoblitzCurve, k: bigint, title: string): bigint {

@@ -152,7 +152,9 @@ export function ecqvIssue(input: EcqvIssueInput): EcqvIssueResult {
 }
 
 function toPoint(curve: KoblitzCurve, p: PointInput, title: string): CurvePoint {
-  return p instanceof Uint8Array ? curve.decodePoint(p, title) : p;
+  const q = p instanceof Uint8Array ? curve.decodePoint(p, title) : p;
+  if (curve.isInfinity(q)) throw new ZseError("BAD_POINT", `${title}: the point at infinity`);
+  return q;
 }
 
 function toScalar(curve: KoblitzCurve, k: ScalarInput, title: string, allowZero = false): bigint {

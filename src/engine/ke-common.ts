@@ -45,6 +45,7 @@ export abstract class KeEngineBase {
   protected readonly confirmTimeSec: number;
   private readonly duplicateWindowMs: number;
   private readonly lastRx = new Map<Eui64Hex, LastFrame>();
+  private lastPrune = Number.NEGATIVE_INFINITY;
 
   constructor(options: KeEngineOptions) {
     this.options = options;
@@ -97,7 +98,8 @@ export abstract class KeEngineBase {
     ) {
       return true;
     }
-    if (this.lastRx.size > 256) {
+    if (this.lastRx.size > 64 && now - this.lastPrune > this.duplicateWindowMs) {
+      this.lastPrune = now;
       for (const [k, v] of this.lastRx) if (now - v.at > this.duplicateWindowMs) this.lastRx.delete(k);
     }
     this.lastRx.set(rx.from, {

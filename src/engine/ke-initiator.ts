@@ -168,22 +168,17 @@ export class KeInitiator extends KeEngineBase {
   }
 
   timer(name: string, now: number): KeAction[] {
-    for (const [partner, input] of this.pending) {
-      if (KeInitiator.retryTimerName(partner) === name && this.retryAfterMs(partner, now) === 0) {
-        this.pending.delete(partner);
-        return this.begin({ ...input, now });
-      }
+    const retry = KeInitiator.retryTimerName("");
+    if (name.startsWith(retry)) {
+      const partner = name.slice(retry.length);
+      const input = this.pending.get(partner);
+      if (!input || this.retryAfterMs(partner, now) > 0) return [];
+      this.pending.delete(partner);
+      return this.begin({ ...input, now });
     }
-    for (const s of this.sessions.values()) {
-      if (KeInitiator.timerName(s.partner) === name && now >= s.deadline) {
-        return this.end(s, now, {
-          status: "TIMEOUT",
-          reason: `no answer in state ${s.state}`,
-          cancel: false,
-        });
-      }
-    }
-    return [];
+    const s = this.sessions.get(name.slice(KeInitiator.timerName("").length));
+    if (!s || KeInitiator.timerName(s.partner) !== name || now < s.deadline) return [];
+    return this.end(s, now, { status: "TIMEOUT", reason: `no answer in state ${s.state}`, cancel: false });
   }
 
   private nextSeq(): number {

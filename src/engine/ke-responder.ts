@@ -120,26 +120,23 @@ export class KeResponder extends KeEngineBase {
 
   /** A timer armed by this engine fired. */
   timer(name: string, now: number): KeAction[] {
-    for (const s of this.sessions.values()) {
-      if (KeResponder.timerName(s.partner) === name && now >= s.deadline) {
-        this.sessions.delete(s.partner);
-        const waited = s.state === "await-ephemeral" ? "Ephemeral Data Request" : "Confirm Key Data Request";
-        return [
-          this.done({
-            role: "responder",
-            partner: s.partner,
-            status: "TIMEOUT",
-            suite: s.suite,
-            source: "local",
-            terminateSent: false,
-            startedAt: s.startedAt,
-            durationMs: now - s.startedAt,
-            reason: `no ${waited} within ${s.deadline - s.startedAt} ms`,
-          }),
-        ];
-      }
-    }
-    return [];
+    const s = this.sessions.get(name.slice(KeResponder.timerName("").length));
+    if (!s || KeResponder.timerName(s.partner) !== name || now < s.deadline) return [];
+    this.sessions.delete(s.partner);
+    const waited = s.state === "await-ephemeral" ? "Ephemeral Data Request" : "Confirm Key Data Request";
+    return [
+      this.done({
+        role: "responder",
+        partner: s.partner,
+        status: "TIMEOUT",
+        suite: s.suite,
+        source: "local",
+        terminateSent: false,
+        startedAt: s.startedAt,
+        durationMs: now - s.startedAt,
+        reason: `no ${waited} by ${s.deadline} ms`,
+      }),
+    ];
   }
 
   private onGlobal(

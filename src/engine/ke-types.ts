@@ -12,6 +12,8 @@ export interface KeSuiteCredentials {
   certificate: Uint8Array;
   privateKey: Uint8Array;
   caPublicKey: Uint8Array;
+  /** The trusted CA's issuer id (8 bytes); default: the issuer field of `certificate`. */
+  caIssuer?: Uint8Array;
 }
 
 /** Who we are in Key Establishment. */

@@ -30,7 +30,10 @@ export interface CbkeDeriveInput {
     /** Own static private key (21 / 36 bytes). */
     privateKey: Uint8Array;
     ephemeralPrivateKey: Uint8Array;
-    /** Own compressed ephemeral public key; computed from the private key when omitted. */
+    /**
+     * Own compressed ephemeral public key (as generateEphemeralKey returned it); computed from
+     * the private key when omitted. Trusted as the caller's own: it is not decompressed.
+     */
     ephemeralPublicKey?: Uint8Array;
   };
   remote: {
@@ -79,12 +82,12 @@ export function cbkeDerive(input: CbkeDeriveInput): CbkeResult {
 
   const dS = privateScalar(curve, local.privateKey, "local.privateKey");
   const dE = privateScalar(curve, local.ephemeralPrivateKey, "local.ephemeralPrivateKey");
-  let qE: ReturnType<typeof curve.decodePoint>;
+  let localEphemeralPublicKey: Uint8Array;
   if (local.ephemeralPublicKey === undefined) {
-    qE = curve.mulBase(dE, { secret: true });
+    localEphemeralPublicKey = curve.encodePoint(curve.mulBase(dE, { secret: true }));
   } else {
     abytes(local.ephemeralPublicKey, info.pointBytes, "local.ephemeralPublicKey");
-    qE = curve.decodePoint(local.ephemeralPublicKey, "local.ephemeralPublicKey");
+    localEphemeralPublicKey = local.ephemeralPublicKey.slice();
   }
   const qEV = curve.decodePoint(remote.ephemeralPublicKey, "remote.ephemeralPublicKey");
   const qSV = certificatePublicKeyPoint({ certificate: remote.certificate, caPublicKey: input.caPublicKey });
@@ -93,11 +96,10 @@ export function cbkeDerive(input: CbkeDeriveInput): CbkeResult {
     curve,
     staticPrivateKey: dS,
     ephemeralPrivateKey: dE,
-    ephemeralPublicKey: qE,
+    ephemeralPublicKey: localEphemeralPublicKey,
     partnerStaticPublicKey: qSV,
     partnerEphemeralPublicKey: qEV,
   });
-  const localEphemeralPublicKey = local.ephemeralPublicKey?.slice() ?? curve.encodePoint(qE);
   const initiator = input.role === "initiator";
   const confirm = keyConfirmation(sharedSecret, {
     idU: initiator ? local.eui64 : remote.eui64,

@@ -22,6 +22,7 @@ import {
   decodeCertificate,
   KEY_USAGE_KEY_AGREEMENT,
 } from "./certificate.js";
+import { type Suite, suiteInfo } from "./suites.js";
 
 /** Terminate KE statuses a certificate problem leads to (SE C.3.1.2.3 Table C-10). */
 export const KE_STATUS_UNKNOWN_ISSUER = 0x01;
@@ -161,4 +162,71 @@ export function isoSeconds(seconds: number): string {
 
 function hex8(v: number): string {
   return v.toString(16).padStart(2, "0");
+}
+
+/** Terminate status names of the certificate verdicts (as zcl/ke-commands.ts names them). */
+export type CertificateTerminateStatus = "UNKNOWN_ISSUER" | "BAD_MESSAGE" | "INVALID_CERTIFICATE";
+
+export interface PartnerCertificateInput {
+  suite: Suite;
+  /** The partner's certificate from its Initiate KE Request / Response. */
+  certificate: Uint8Array;
+  /** The EUI-64 (8 bytes, big-endian) the frame came from. */
+  sender: Uint8Array;
+  /** Our own certificate: its issuer is the CA we trust (SiLabs checkIssuer does the same). */
+  local: { certificate: Uint8Array };
+  /** Time for the suite 2 validity window; omitted: not checked. */
+  at?: Date;
+  revoked?: RevocationList;
+}
+
+export interface PartnerCertificateVerdict {
+  status: CertificateTerminateStatus;
+  /** The status value sent in Terminate KE. */
+  statusCode: number;
+  /** One line: the problems found, `; `-separated. */
+  reason: string;
+  problems: CertificateProblem[];
+}
+
+/**
+ * The KE engine's check of a partner certificate (SE 07-5356 C.3.1.2.2 / C.3.1.3.1): a
+ * certificate of the wrong length for the negotiated suite is BAD_MESSAGE; otherwise every
+ * check of `checkCertificate` with our own certificate's issuer as the one known issuer and
+ * the sender as the expected subject. Returns undefined when it passes.
+ */
+export function checkPartnerCertificate(
+  input: PartnerCertificateInput,
+): PartnerCertificateVerdict | undefined {
+  const want = suiteInfo(input.suite).certificateBytes;
+  if (input.certificate.length !== want) {
+    const problems: CertificateProblem[] = [
+      {
+        code: "BAD_LENGTH",
+        message: `certificate: ${input.certificate.length} bytes, suite ${input.suite} uses ${want}`,
+      },
+    ];
+    return {
+      status: "BAD_MESSAGE",
+      statusCode: KE_STATUS_BAD_MESSAGE,
+      reason: problems[0].message,
+      problems,
+    };
+  }
+  const own = decodeCertificate(input.local.certificate);
+  const problems = checkCertificate(input.certificate, {
+    issuers: [own.issuer],
+    expectedSubject: input.sender,
+    at: input.at,
+    revoked: input.revoked,
+  });
+  const statusCode = terminateStatusFor(problems);
+  if (statusCode === undefined) return undefined;
+  const status: CertificateTerminateStatus =
+    statusCode === KE_STATUS_UNKNOWN_ISSUER
+      ? "UNKNOWN_ISSUER"
+      : statusCode === KE_STATUS_BAD_MESSAGE
+        ? "BAD_MESSAGE"
+        : "INVALID_CERTIFICATE";
+  return { status, statusCode, reason: problems.map((p) => p.message).join("; "), problems };
 }

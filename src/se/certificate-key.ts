@@ -3,9 +3,9 @@
  * Q = e·P + Q_CA with e = AES-MMO(certificate) and P the certificate's reconstruction point,
  * on the curve of the certificate's suite (suite from the length).
  */
-import { type CurvePoint, curveForSuite } from "../crypto/curves.js";
+import { type CurvePoint, curveForSuite, type KoblitzCurve } from "../crypto/curves.js";
 import { reconstructPublicKey } from "../crypto/ecqv.js";
-import { abytes } from "../util/bytes.js";
+import { abytes, toHex } from "../util/bytes.js";
 import { decodeCertificate } from "./certificate.js";
 import { suiteInfo } from "./suites.js";
 
@@ -25,8 +25,22 @@ export function certificatePublicKeyPoint(input: CertificatePublicKeyInput): Cur
     curve,
     certificate: input.certificate,
     reconstructionPoint: cert.reconstructionPoint,
-    caPublicKey: input.caPublicKey,
+    caPublicKey: caPoint(curve, input.caPublicKey),
   });
+}
+
+/** Decoded CA keys: a Trust Center uses one or two for every exchange. */
+const caCache = new Map<string, CurvePoint>();
+
+function caPoint(curve: KoblitzCurve, bytes: Uint8Array): CurvePoint {
+  const key = `${curve.name}:${toHex(bytes)}`;
+  let p = caCache.get(key);
+  if (p === undefined) {
+    p = curve.decodePoint(bytes, "CA public key");
+    if (caCache.size >= 64) caCache.clear();
+    caCache.set(key, p);
+  }
+  return p;
 }
 
 /** The certificate's public key, SEC 1 compressed (22 or 37 bytes). */

@@ -152,6 +152,55 @@ describe("batch issuance (issue 4: resumable, no duplicate serials or subjects)"
     }
   });
 
+  it("two worker threads, small chunks: committed in position order, every certificate reconstructs", async () => {
+    const root = mkdtempSync(join(tmpdir(), "zse-batch-w-"));
+    try {
+      const dir = join(root, "ca");
+      const out = join(root, "w.jsonl");
+      const rng = new SeededRng("batch-workers");
+      initCa({ dir, suites: [2], rng, now: 1 });
+      const ca = CertificateAuthority.open(dir);
+      const seen: number[] = [];
+      const res = await runBatch({
+        ca,
+        spec: {
+          suite: 2,
+          firstSubject: fromHex("0000000000000100"),
+          count: 9,
+          validFrom: 1000,
+          validTime: 60,
+          keyUsage: 0x88,
+          profileData: new Uint8Array(10),
+        },
+        out,
+        format: "jsonl",
+        workers: 2,
+        chunk: 2,
+        clock: () => 2,
+        rng,
+        onProgress: (done) => seen.push(done),
+      });
+      ca.close();
+      assert.equal(res.issued, 9);
+      assert.deepEqual(seen, [2, 4, 6, 8, 9]);
+      const lines = readLines(out);
+      assertComplete({ lines, count: 9, dir, firstSubject: 0x100n });
+      for (const l of lines) {
+        assert.equal(
+          toHex(
+            certificatePublicKey({
+              certificate: fromHex(l.certificate),
+              caPublicKey: fromHex(l.caPublicKey),
+            }),
+          ),
+          l.publicKey,
+        );
+      }
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it("CSV output: a header, then one row per position; a different spec on the same file is refused", async () => {
     const root = mkdtempSync(join(tmpdir(), "zse-batch-csv-"));
     try {

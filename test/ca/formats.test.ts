@@ -7,6 +7,7 @@ import { describe, it } from "node:test";
 import {
   batchLine,
   csvHeader,
+  exportC,
   type IssuedView,
   issuedC,
   issuedHex,
@@ -112,4 +113,33 @@ int main(void) {
       }
     });
   }
+
+  it("export C arrays compile with gcc: CA public keys and the revoked certificates", {
+    skip: !hasGcc(),
+  }, () => {
+    const dir = mkdtempSync(join(tmpdir(), "zse-cx-"));
+    try {
+      const h = exportC({
+        issuer: "1112131415161718",
+        caPublicKeys: [{ suite: 2, publicKey: v2.ca_public_key }],
+        revoked: [
+          { suite: 2, serial: "0b3ad5a312ab75d6", subject: "0022080000000001", certificate: v2.certificate },
+        ],
+      });
+      const main = `${h}
+#include <stdio.h>
+int main(void) {
+  for (unsigned i = 0; i < ZSE_REVOKED_COUNT2; i++)
+    for (unsigned j = 0; j < CBKE2_CERTIFICATE_SIZE; j++) printf("%02x", zseRevokedCertificates2[i][j]);
+  printf(" %u %u\\n", (unsigned)ZSE_REVOKED_COUNT1, (unsigned)sizeof szZibgeeCbkeCaPublic2);
+  return 0;
+}
+`;
+      writeFileSync(join(dir, "m.c"), main);
+      execFileSync("gcc", ["-std=c99", "-Wall", "-Werror", "-o", join(dir, "m"), join(dir, "m.c")]);
+      assert.equal(execFileSync(join(dir, "m"), { encoding: "utf8" }).trim(), `${v2.certificate} 0 37`);
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
 });

@@ -96,4 +96,22 @@ describe("ECMQV agreement on random keys (drawn by OpenSSL)", () => {
       (e) => isZseError(e, "BAD_SCALAR"),
     );
   });
+  it("takes the own ephemeral key as bytes (x only); rejects a bad encoding", () => {
+    const curve = curveForSuite(1);
+    const v = annexC(1);
+    const own = fromHex(v.initiator_u.ephemeral_public_key);
+    const base = {
+      curve,
+      staticPrivateKey: bytesToBigInt(fromHex(v.initiator_u.static_private_key)),
+      ephemeralPrivateKey: bytesToBigInt(fromHex(v.initiator_u.ephemeral_private_key)),
+      ephemeralPublicKey: own,
+      partnerStaticPublicKey: curve.decodePoint(fromHex(v.responder_v.static_public_key)),
+      partnerEphemeralPublicKey: curve.decodePoint(fromHex(v.responder_v.ephemeral_public_key)),
+    };
+    assert.equal(toHex(ecmqvSharedSecret(base)), v.shared_secret_z);
+    assert.throws(
+      () => ecmqvSharedSecret({ ...base, ephemeralPublicKey: Uint8Array.of(4, ...own.subarray(1)) }),
+      (e) => isZseError(e, "BAD_POINT"),
+    );
+  });
 });

@@ -150,6 +150,10 @@ describe("ECQV issuance and private-key reconstruction (SEC 4 §3.4, §3.6)", ()
       () => reconstructPrivateKey({ curve, e: 1n, requestSecret: new Uint8Array(20), r: 1n }),
       (e) => isZseError(e, "BAD_LENGTH"),
     );
+    assert.throws(
+      () => ecqvIssue({ curve, caPrivateKey: 5n, requestPoint: curve.infinity, encodeWith: (p) => p }),
+      (e) => isZseError(e, "BAD_POINT") && /request point/.test(e.message),
+    );
     const req = fromHex(ecqvVectors(1)[0].public_key ?? "");
     assert.throws(
       () =>

@@ -32,6 +32,12 @@ const FIELDS = [
   "frame.time_epoch",
   "wpan.fcs_ok",
   "wpan.seq_no",
+  "wpan.cmd",
+  "wpan.src64",
+  "wpan.dst64",
+  "wpan.asoc.addr",
+  "wpan.assoc.status",
+  "wpan.cinfo.alloc_addr",
   "zbee_nwk.security",
   "zbee_nwk.src",
   "zbee_nwk.dst",
@@ -128,6 +134,19 @@ describe("Wireshark reads and decrypts our frames (tshark)", { skip }, () => {
   it("timestamps are the virtual time written", () => {
     assert.equal(one(frames[0], "frame.time_epoch"), "1767225600.000000000");
     assert.equal(one(frames[3], "frame.time_epoch"), "1767225600.060000000");
+  });
+
+  it("reads the MAC association commands (802.15.4-2006 7.3.1, 7.3.2, 7.3.7)", () => {
+    assert.equal(Number(one(byWhat("beacon-request"), "wpan.cmd")), 0x07);
+    const req = byWhat("association-request");
+    assert.equal(Number(one(req, "wpan.cmd")), 0x01);
+    assert.equal(hex(one(req, "wpan.src64")), toHex(meter.eui));
+    assert.equal(one(req, "wpan.cinfo.alloc_addr"), "1");
+    const rsp = byWhat("association-response");
+    assert.equal(Number(one(rsp, "wpan.cmd")), 0x02);
+    assert.equal(hex(one(rsp, "wpan.dst64")), toHex(meter.eui));
+    assert.equal(Number(one(rsp, "wpan.asoc.addr")), meter.short);
+    assert.equal(Number(one(rsp, "wpan.assoc.status")), 0);
   });
 
   it("decrypts the Transport Key of the network key under the key-transport key of the install-code key", () => {
@@ -244,7 +263,11 @@ describe("Wireshark reads and decrypts our frames (tshark)", { skip }, () => {
       pcap: join(dir, "se.pcap"),
       fields: ["frame.number", "zbee_sec.encrypted_payload"],
     });
-    assert.ok(bare.every((f) => f["zbee_sec.encrypted_payload"]?.[0] === "1"));
+    const secured = bare.filter(
+      (_, i) => !sent[i].what.startsWith("beacon") && !sent[i].what.startsWith("association"),
+    );
+    assert.equal(secured.length, sent.length - 3);
+    assert.ok(secured.every((f) => f["zbee_sec.encrypted_payload"]?.[0] === "1"));
   });
 
   it("LINKTYPE_IEEE802_15_4_NOFCS (230) captures read the same", () => {

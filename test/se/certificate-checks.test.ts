@@ -4,6 +4,7 @@ import {
   type CertificateCheckOptions,
   type CertificateProblemCode,
   checkCertificate,
+  checkPartnerCertificate,
   KE_STATUS_BAD_MESSAGE,
   KE_STATUS_INVALID_CERTIFICATE,
   KE_STATUS_UNKNOWN_ISSUER,
@@ -161,5 +162,47 @@ describe("Terminate KE status for certificate problems (SE C.3.1.2.3)", () => {
     ] as const) {
       assert.equal(terminateStatusFor(p(c)), 0x06, c);
     }
+  });
+});
+
+describe("the KE engine's partner-certificate verdict (SE C.3.1.2.2, SiLabs checkIssuer)", () => {
+  const local = { certificate: fromHex(v2.responder_v.certificate) };
+  const cert = fromHex(v2.initiator_u.certificate);
+  const sender = fromHex(v2.initiator_u.ieee);
+  it("passes U's certificate for V (same issuer, subject = sender)", () => {
+    assert.equal(checkPartnerCertificate({ suite: 2, certificate: cert, sender, local, at: AT }), undefined);
+  });
+  it("unknown issuer, subject not the sender, wrong length for the suite, revoked", () => {
+    const otherCa = fromHex(v2.responder_v.certificate);
+    otherCa.set(fromHex("5445535453454341"), 11);
+    const unknown = checkPartnerCertificate({
+      suite: 2,
+      certificate: cert,
+      sender,
+      local: { certificate: otherCa },
+    });
+    assert.equal(unknown?.status, "UNKNOWN_ISSUER");
+    assert.equal(unknown?.statusCode, 0x01);
+    const mismatch = checkPartnerCertificate({
+      suite: 2,
+      certificate: cert,
+      sender: fromHex(v2.responder_v.ieee),
+      local,
+    });
+    assert.equal(mismatch?.status, "BAD_MESSAGE");
+    assert.match(mismatch?.reason ?? "", /not the sender/);
+    assert.equal(
+      checkPartnerCertificate({ suite: 1, certificate: cert, sender, local })?.status,
+      "BAD_MESSAGE",
+    );
+    const revoked = checkPartnerCertificate({
+      suite: 2,
+      certificate: cert,
+      sender,
+      local,
+      revoked: { subjects: [sender] },
+    });
+    assert.equal(revoked?.status, "INVALID_CERTIFICATE");
+    assert.equal(revoked?.statusCode, 0x06);
   });
 });

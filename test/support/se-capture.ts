@@ -8,7 +8,11 @@
 import {
   type ApsFrame,
   type ApsSecurity,
+  associationRequestFrame,
+  associationResponseFrame,
+  beaconRequestFrame,
   encodeDeviceAnnounce,
+  encodeMacFrame,
   encodeMatchDescriptorRequest,
   encodeMatchDescriptorResponse,
   encodeOverTheAir,
@@ -170,6 +174,31 @@ export function buildSeCapture(options: { fcs: boolean }): Sent[] {
   const ke = (dir: "c2s" | "s2c", seq: number, cmd: number, payload: Uint8Array) =>
     concat(u8(dir === "c2s" ? 0x01 : 0x09), u8(seq), u8(cmd), payload);
 
+  // 0. Association (802.15.4-2006 7.3.7, 7.3.1, 7.3.2): the meter gets short address 0x0002.
+  const mac = (what: string, frame: Parameters<typeof encodeMacFrame>[0]) =>
+    out.push({ what, bytes: encodeMacFrame(frame, { fcs: options.fcs }) });
+  mac("beacon-request", beaconRequestFrame({ sequence: meter.macSeq++ }));
+  mac(
+    "association-request",
+    associationRequestFrame({
+      sequence: meter.macSeq++,
+      panId: PAN,
+      coordinator: tc.short,
+      device: meter.eui,
+      capability: 0x80,
+    }),
+  );
+  mac(
+    "association-response",
+    associationResponseFrame({
+      sequence: tc.macSeq++,
+      panId: PAN,
+      coordinator: tc.eui,
+      device: meter.eui,
+      shortAddress: meter.short,
+      status: 0,
+    }),
+  );
   // 1. Join: Transport Key (network key) under the key-transport key of the install-code key,
   //    NWK unsecured (the joiner has no network key yet), APS extended nonce.
   send({

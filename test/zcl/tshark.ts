@@ -1,21 +1,22 @@
 /**
- * Test helper: wraps ZCL frames in IEEE 802.15.4 / Zigbee NWK / APS data frames (no security),
- * writes them to a pcap (LINKTYPE_IEEE802_15_4_NOFCS, 230) and lets Debian's tshark decode
- * them, as an independent reader of our KE and foundation frames.
+ * Test helper: wraps ZCL frames in IEEE 802.15.4 / Zigbee NWK / APS data frames without
+ * security (a minimal hand-written header per frame: MAC data frame with short addresses,
+ * NWK data frame version 2, APS unicast data frame on endpoint 240), writes them with our
+ * PcapWriter (LINKTYPE_IEEE802_15_4_NOFCS) and lets Debian's tshark decode them, as an
+ * independent reader of our KE and foundation frames.
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { LINKTYPE_IEEE802_15_4_NOFCS, PcapWriter } from "../../src/net/pcap.js";
+import { runTshark } from "../support/tshark.js";
+
+export { tsharkAvailable } from "../support/tshark.js";
 
 export interface ApsZcl {
   cluster: number;
   profile?: number;
   zcl: Uint8Array;
-}
-
-export function tsharkAvailable(): boolean {
-  return spawnSync("tshark", ["--version"], { encoding: "utf8" }).status === 0;
 }
 
 function le16(n: number): number[] {
@@ -29,53 +30,19 @@ function packet(p: ApsZcl, i: number): Uint8Array {
   return Uint8Array.from([...mac, ...nwk, ...aps, ...p.zcl]);
 }
 
-function pcap(packets: Uint8Array[]): Uint8Array {
-  const parts: number[] = [];
-  const u32 = (n: number) => parts.push(n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff);
-  u32(0xa1b2c3d4);
-  parts.push(2, 0, 4, 0);
-  u32(0);
-  u32(0);
-  u32(65535);
-  u32(230);
-  packets.forEach((p, i) => {
-    u32(1700000000 + i);
-    u32(0);
-    u32(p.length);
-    u32(p.length);
-    parts.push(...p);
-  });
-  return Uint8Array.from(parts);
-}
-
-/** Decodes the frames with tshark; returns, per frame, the requested fields (string values). */
+/** Decodes the frames with tshark; returns, per frame, the requested fields (values joined with ","). */
 export function tsharkFields(frames: ApsZcl[], fields: string[]): Record<string, string>[] {
-  const dir = mkdtempSync(join(tmpdir(), "zse-tshark-"));
+  const dir = mkdtempSync(join(tmpdir(), "zse-zcl-"));
   try {
-    const file = join(dir, "f.pcap");
-    writeFileSync(file, pcap(frames.map(packet)));
-    const args = [
-      "-r",
-      file,
-      "-T",
-      "fields",
-      "-E",
-      "separator=\t",
-      "-E",
-      "occurrence=a",
-      "-E",
-      "aggregator=,",
-    ];
-    for (const f of fields) args.push("-e", f);
-    const r = spawnSync("tshark", args, { encoding: "utf8" });
-    if (r.status !== 0) throw new Error(`tshark failed: ${r.stderr}`);
-    return r.stdout
-      .trimEnd()
-      .split("\n")
-      .map((line) => {
-        const cols = line.split("\t");
-        return Object.fromEntries(fields.map((f, k) => [f, cols[k] ?? ""]));
-      });
+    const pcap = join(dir, "zcl.pcap");
+    const w = new PcapWriter({ linkType: LINKTYPE_IEEE802_15_4_NOFCS });
+    frames.forEach((f, i) => {
+      w.add({ timeUs: 1_700_000_000_000_000 + i * 1000, data: packet(f, i) });
+    });
+    writeFileSync(pcap, w.toBytes());
+    return runTshark({ pcap, fields }).map((layers) =>
+      Object.fromEntries(fields.map((f) => [f, (layers[f] ?? []).join(",")])),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -5,6 +5,7 @@
  * the registry before it is printed.
  */
 import { writeFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { CertificateAuthority, initCa } from "../../ca/authority.js";
@@ -218,6 +219,16 @@ async function issueBatch(
 ): Promise<void> {
   const ca = CertificateAuthority.open(o.dir);
   let bar: SingleBar | undefined;
+  let firstDone = 0;
+  let committed = 0;
+  let started = performance.now();
+  // Ctrl-C: commits are synchronous, so the handler never runs inside a transaction.
+  const onSigint = () => {
+    bar?.stop();
+    process.stderr.write(`zse: interrupted after ${committed} committed; run the same command to resume\n`);
+    process.exit(130);
+  };
+  process.once("SIGINT", onSigint);
   try {
     const req = parseIssue(o, () => defaultSuite(ca));
     // Without --valid-from a new batch starts now and a resumed one keeps its recorded start.
@@ -246,8 +257,15 @@ async function issueBatch(
           });
           bar.start(s.total, s.done, { speed: 0 });
         }
+        firstDone = s.done;
+        committed = s.done;
+        started = performance.now();
       },
-      onProgress: (done) => bar?.update(done),
+      onProgress: (done) => {
+        committed = done;
+        const secs = (performance.now() - started) / 1000;
+        bar?.update(done, { speed: secs > 0 ? Math.round((done - firstDone) / secs) : 0 });
+      },
     });
     bar?.stop();
     process.stderr.write(
@@ -261,6 +279,7 @@ async function issueBatch(
       perSecond: Math.round(res.perSecond),
     });
   } finally {
+    process.off("SIGINT", onSigint);
     bar?.stop();
     ca.close();
   }

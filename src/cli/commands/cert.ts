@@ -30,7 +30,9 @@ import { parseEui64 } from "../../util/eui64.js";
 import { action, EXIT_NEGATIVE, emit } from "../output.js";
 
 export function register(program: Command): void {
-  const cert = program.command("cert").description("decode and verify Smart Energy implicit certificates");
+  const cert = program
+    .command("cert")
+    .description("Smart Energy implicit certificates: decode, verify, private key");
   cert
     .command("decode")
     .description("show the fields of a 48-byte (suite 1) or 74-byte (suite 2) certificate")

@@ -1,6 +1,8 @@
 /** Every subcommand of `zse`, in the order `--help` lists them. Each file exports register(). */
 import type { Command } from "commander";
+import { register as bench } from "./bench.js";
 import { register as ca } from "./ca.js";
+import { register as capture } from "./capture.js";
 import { register as cbke } from "./cbke.js";
 import { register as cert } from "./cert.js";
 import { register as certPrivate } from "./cert-private.js";
@@ -19,4 +21,6 @@ export const commands: ((program: Command) => void)[] = [
   cbke,
   ca,
   simulate,
+  capture,
+  bench,
 ];

@@ -12,6 +12,7 @@ import type { BinaryField, Fe } from "../field/binary-field.js";
 import { Ladder } from "./ladder.js";
 import { LdArith, type LdPoint } from "./ld.js";
 import { PublicMul } from "./public-mul.js";
+import { SecretMul } from "./secret-mul.js";
 import type { CurvePoint, DecodePointOptions, KoblitzCurve, MulOptions } from "./types.js";
 
 /** SEC 2 parameters of one Koblitz curve. */
@@ -57,6 +58,7 @@ export class KoblitzCurveImpl implements KoblitzCurve {
   readonly ld: LdArith;
   private readonly ladder: Ladder;
   private readonly pub: PublicMul;
+  private readonly sec: SecretMul;
   private readonly kBits: number;
   private readonly kLimbs: Uint32Array;
   private readonly nBits: number;
@@ -85,6 +87,7 @@ export class KoblitzCurveImpl implements KoblitzCurve {
     this.infinity = new AffinePoint(p.name, null, null);
     this.G = new AffinePoint(p.name, this.F.fromBigInt(p.gx), this.F.fromBigInt(p.gy));
     this.pub = new PublicMul({ curve: this, G: this.G as AffinePoint, w: p.w, wG: p.wG });
+    this.sec = new SecretMul({ curve: this, pub: this.pub });
   }
 
   /** Checks that p is a point of this curve; returns its concrete form. */
@@ -189,7 +192,7 @@ export class KoblitzCurveImpl implements KoblitzCurve {
 
   mulBase(k: bigint, opts?: MulOptions): CurvePoint {
     this.checkK(k);
-    if (opts?.secret) return this.mulSecret(this.G as AffinePoint, k);
+    if (opts?.secret) return this.sec.mulBase(k);
     return this.pub.mulBase(k);
   }
 
@@ -200,7 +203,11 @@ export class KoblitzCurveImpl implements KoblitzCurve {
     return this.pub.mul(q, k);
   }
 
-  /** k*P by the constant-pattern ladder over m + 3 bits. */
+  /**
+   * k*P on the constant-pattern paths: the regular tau-adic method (secret-mul.ts) for points of
+   * large order; the Montgomery ladder over m + 3 bits for the points of order 4 (x = 1, a = 0);
+   * the order-2 point (0, 1) directly.
+   */
   private mulSecret(p: AffinePoint, k: bigint): AffinePoint {
     if (p.x === null || p.y === null) return this.infinity as AffinePoint;
     const F = this.F;
@@ -208,6 +215,9 @@ export class KoblitzCurveImpl implements KoblitzCurve {
       // (0, 1) has order 2: k*P = P for odd k, infinity for even k.
       return (k & 1n) === 1n ? p : (this.infinity as AffinePoint);
     }
+    let one = p.x[0] ^ 1;
+    for (let i = 1; i < p.x.length; i++) one |= p.x[i];
+    if (one !== 0) return this.sec.mul(p, k);
     const limbs = this.kLimbs;
     for (let i = 0; i < limbs.length; i++) limbs[i] = Number((k >> BigInt(32 * i)) & 0xffffffffn);
     const x = F.zero();

@@ -15,7 +15,7 @@ import { tnaf, WtnafRecoder } from "./tnaf.js";
  * Affine alpha_u P for odd u < 2^(w-1): x, y and y of the negative (x + y); `inf[i]` = 1 when
  * the entry is the point at infinity (only for P of order dividing the cofactor).
  */
-interface Table {
+export interface Table {
   x: Fe[];
   y: Fe[];
   ny: Fe[];
@@ -26,14 +26,15 @@ export class PublicMul {
   private readonly c: KoblitzCurveImpl;
   private readonly G: AffinePoint;
   private readonly acc: LdPoint;
-  private readonly rec: WtnafRecoder;
-  private readonly recG: WtnafRecoder;
+  readonly rec: WtnafRecoder;
+  readonly recG: WtnafRecoder;
   private readonly table: Table;
   private gTable: Table | null = null;
   private readonly ldPts: LdPoint[];
   private readonly prefix: Fe[];
   private readonly t1: Fe;
   private readonly t2: Fe;
+  private readonly flip: Uint8Array;
 
   constructor(o: { curve: KoblitzCurveImpl; G: AffinePoint; w: number; wG: number }) {
     const c = o.curve;
@@ -49,6 +50,7 @@ export class PublicMul {
     this.prefix = Array.from({ length: maxPts }, () => c.F.zero());
     this.t1 = c.F.zero();
     this.t2 = c.F.zero();
+    this.flip = new Uint8Array(maxPts);
   }
 
   private newTable(n: number): Table {
@@ -57,21 +59,31 @@ export class PublicMul {
     return { x: mk(), y: mk(), ny: mk(), inf: new Uint8Array(n) };
   }
 
-  mulBase(k: bigint): AffinePoint {
-    if (k === 0n) return this.c.infinity as AffinePoint;
+  /** The table of alpha_u G for the wide window, built on first use. */
+  baseTable(): Table {
     if (this.gTable === null) {
       const t = this.newTable(this.recG.alphas.length);
       this.precompute(this.G, this.recG, t);
       this.gTable = t;
     }
-    return this.evaluate(this.recG, this.gTable, k);
+    return this.gTable;
+  }
+
+  /** The table of alpha_u P (shared scratch, valid until the next call). */
+  pointTable(p: AffinePoint): Table {
+    this.precompute(p, this.rec, this.table);
+    return this.table;
+  }
+
+  mulBase(k: bigint): AffinePoint {
+    if (k === 0n) return this.c.infinity as AffinePoint;
+    return this.evaluate(this.recG, this.baseTable(), k);
   }
 
   mul(p: AffinePoint, k: bigint): AffinePoint {
     const c = this.c;
     if (p.x === null || k === 0n) return c.infinity as AffinePoint;
-    this.precompute(p, this.rec, this.table);
-    return this.evaluate(this.rec, this.table, k);
+    return this.evaluate(this.rec, this.pointTable(p), k);
   }
 
   private evaluate(rec: WtnafRecoder, t: Table, k: bigint): AffinePoint {
@@ -115,15 +127,26 @@ export class PublicMul {
     F.add(pny, px, py);
     const count = rec.alphas.length;
     const pts = this.ldPts;
+    const flip = this.flip;
     let degenerate = false;
-    for (let i = 0; i < count; i++) {
-      const q = pts[i];
-      const digits = this.alphaDigits(rec, i);
-      ld.setInfinity(q);
-      for (let j = digits.length - 1; j >= 0; j--) {
-        ld.frob(q);
-        if (digits[j] === 1) ld.addMixed(q, px, py);
-        else if (digits[j] === -1) ld.addMixed(q, px, pny);
+    for (const step of this.plan(rec)) {
+      const q = pts[step.i];
+      if (step.digits !== null) {
+        ld.setInfinity(q);
+        for (let j = step.digits.length - 1; j >= 0; j--) {
+          ld.frob(q);
+          if (step.digits[j] === 1) ld.addMixed(q, px, py);
+          else if (step.digits[j] === -1) ld.addMixed(q, px, pny);
+        }
+        flip[step.i] = 0;
+      } else {
+        // R_i = tau^j R_v + (sigma s) P, Q_i = sigma R_i with sigma = sign_v * flip_v.
+        ld.copy(q, pts[step.v]);
+        for (let j = 0; j < step.j; j++) ld.frob(q);
+        const sigmaNeg = (step.signV < 0 ? 1 : 0) ^ flip[step.v];
+        const addNeg = (step.s < 0 ? 1 : 0) ^ sigmaNeg;
+        ld.addMixed(q, px, addNeg ? pny : py);
+        flip[step.i] = sigmaNeg;
       }
       if (F.isZero(q.Z)) degenerate = true;
     }
@@ -132,6 +155,7 @@ export class PublicMul {
         t.inf[i] = ld.toAffine(pts[i], t.x[i], t.y[i]) ? 0 : 1;
         F.add(t.ny[i], t.x[i], t.y[i]);
       }
+      this.applyFlips(t, count);
       return;
     }
     t.inf.fill(0);
@@ -152,16 +176,79 @@ export class PublicMul {
       F.mul(t.y[i], pts[i].Y, zi);
       F.add(t.ny[i], t.x[i], t.y[i]);
     }
+    this.applyFlips(t, count);
   }
 
-  private readonly alphaCache = new Map<WtnafRecoder, Int8Array[]>();
-
-  private alphaDigits(rec: WtnafRecoder, i: number): Int8Array {
-    let list = this.alphaCache.get(rec);
-    if (list === undefined) {
-      list = rec.alphas.map(([b, g]) => tnaf(b, g, rec.mu));
-      this.alphaCache.set(rec, list);
+  /** Entries computed as -Q_i get their y and -y exchanged. */
+  private applyFlips(t: Table, count: number): void {
+    for (let i = 0; i < count; i++) {
+      if (this.flip[i] === 1) {
+        const y = t.y[i];
+        t.y[i] = t.ny[i];
+        t.ny[i] = y;
+      }
     }
-    return list[i];
   }
+
+  private readonly plans = new Map<WtnafRecoder, PlanStep[]>();
+
+  /**
+   * How to compute each alpha_u P cheaply (set up once per recoder, BigInt): where possible
+   * alpha_u = sign_v tau^j alpha_v + s for an alpha_v computed before, so the point costs j
+   * Frobenius maps and one mixed addition of +-P; otherwise from alpha_u's plain TNAF.
+   */
+  private plan(rec: WtnafRecoder): PlanStep[] {
+    const cached = this.plans.get(rec);
+    if (cached !== undefined) return cached;
+    const mu = BigInt(rec.mu);
+    const key = (a: bigint, b: bigint) => `${a},${b}`;
+    const placed = new Map<string, { v: number; sign: 1 | -1 }>();
+    const steps: PlanStep[] = [];
+    const place = (i: number) => {
+      const [b, g] = rec.alphas[i];
+      placed.set(key(b, g), { v: i, sign: 1 });
+      placed.set(key(-b, -g), { v: i, sign: -1 });
+    };
+    steps.push({ i: 0, digits: tnaf(...rec.alphas[0], rec.mu), v: 0, j: 0, signV: 1, s: 1 });
+    place(0);
+    const todo = new Set(rec.alphas.map((_, i) => i).filter((i) => i > 0));
+    for (let progress = true; progress && todo.size > 0; ) {
+      progress = false;
+      for (const i of [...todo]) {
+        for (const s of [1, -1] as const) {
+          let [x0, x1] = rec.alphas[i];
+          x0 -= BigInt(s);
+          let j = 0;
+          while ((x0 !== 0n || x1 !== 0n) && (x0 & 1n) === 0n) {
+            const h = x0 / 2n;
+            [x0, x1] = [x1 + mu * h, -h];
+            j++;
+          }
+          const hit = j > 0 ? placed.get(key(x0, x1)) : undefined;
+          if (hit !== undefined) {
+            steps.push({ i, digits: null, v: hit.v, j, signV: hit.sign, s });
+            place(i);
+            todo.delete(i);
+            progress = true;
+            break;
+          }
+        }
+      }
+    }
+    for (const i of todo)
+      steps.push({ i, digits: tnaf(...rec.alphas[i], rec.mu), v: 0, j: 0, signV: 1, s: 1 });
+    this.plans.set(rec, steps);
+    return steps;
+  }
+}
+
+/** One step of a precomputation plan (see `PublicMul.plan`). */
+interface PlanStep {
+  i: number;
+  /** Plain TNAF digits when computed directly, else null. */
+  digits: Int8Array | null;
+  v: number;
+  j: number;
+  signV: 1 | -1;
+  s: 1 | -1;
 }

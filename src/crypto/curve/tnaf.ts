@@ -8,6 +8,12 @@
  *   (Algorithm 3.62 with tau^m - 1 in place of delta). tau^m - 1 annihilates every point of
  *   E(GF(2^m)) (Frobenius^m is the identity), so the expansion gives exactly k*P for every point P,
  *   also outside the order-n subgroup. The recoding loop runs on small-integer limbs, no BigInt.
+ * - `WtnafRecoder.recodeRegular`: the regular (constant-pattern) tau-adic recoding in the manner
+ *   of Oliveira, Aranha, López, Rodríguez-Henríquez (SAC 2014), a tau-adic Joye-Tunstall: the
+ *   reduced scalar is made odd (adding tau^m - 1, which is odd, when it is even), then every
+ *   digit is chosen as u = (phi(r) - 2^(w-1)) mods 2^w, so that (r - alpha_u) / tau^(w-1) is odd
+ *   again: a fixed count of non-zero digits at every (w-1)-th position, the last one being the
+ *   remainder itself (the digit set is closed under this step, so once reached it stays there).
  */
 
 /** TNAF digits (-1, 0, 1) of r0 + r1 tau, least significant first. */
@@ -88,6 +94,8 @@ function modsZTau(x: [bigint, bigint], y: [bigint, bigint], mu: 1 | -1): [bigint
   return [x0 - qy0, x1 - qy1];
 }
 
+import { ZseError } from "../../util/errors.js";
+
 const LIMB = 28;
 const MASK = (1 << LIMB) - 1;
 
@@ -110,8 +118,14 @@ export class WtnafRecoder {
   private readonly r0: Int32Array;
   private readonly r1: Int32Array;
   private readonly t: Int32Array;
+  private readonly s0: Int32Array;
+  private readonly s1: Int32Array;
+  private readonly D0: Int32Array;
+  private readonly D1: Int32Array;
   /** Digits of the last recoding, least significant first. */
   readonly digits: Int8Array;
+  /** Number of digits of a regular recoding (fixed per curve and w). */
+  readonly regularLength: number;
 
   constructor(o: { m: number; mu: 1 | -1; w: number }) {
     const { m, mu, w } = o;
@@ -138,6 +152,15 @@ export class WtnafRecoder {
     this.r1 = new Int32Array(this.L);
     this.t = new Int32Array(this.L);
     this.digits = new Int8Array(m + 2 * w + 16);
+    this.s0 = new Int32Array(this.L);
+    this.s1 = new Int32Array(this.L);
+    this.D0 = new Int32Array(this.L);
+    this.D1 = new Int32Array(this.L);
+    this.load(this.D0, this.d0);
+    this.load(this.D1, this.d1);
+    // The norm of the odd reduced scalar is below 4 N(tau^m - 1) (2 more bits); each step divides
+    // it by about 2^(w-1). Measured maxima are a few steps under this bound (test/crypto/curve*.test.ts).
+    this.regularLength = Math.ceil((m + 2 + 2) / (w - 1)) + 2;
   }
 
   /** N(tau^m - 1) = #E(GF(2^m)) = h n. */
@@ -150,16 +173,91 @@ export class WtnafRecoder {
    * on limbs. Returns the digit count; the digits are in `this.digits`.
    */
   recode(k: bigint): number {
+    this.reduce(k);
+    return this.loop();
+  }
+
+  /**
+   * Regular recoding of k (see the file comment): `regularLength` digits, all odd and non-zero,
+   * digit i standing for position i*(w-1); the loop runs the same limb operations for every k and
+   * looks the alpha table up by scanning it whole. Returns the digit count.
+   */
+  recodeRegular(k: bigint): number {
+    const { L, r0, r1, s0, s1, digits, tw, w } = this;
+    this.reduce(k);
+    // Odd: r <- r + (tau^m - 1) when r0 is even, selected by mask.
+    addLimbs(s0, r0, this.D0, L);
+    addLimbs(s1, r1, this.D1, L);
+    const even = (r0[0] & 1) - 1; // -1 when even
+    for (let i = 0; i < L; i++) {
+      r0[i] ^= (r0[i] ^ s0[i]) & even;
+      r1[i] ^= (r1[i] ^ s1[i]) & even;
+    }
+    const T = this.regularLength - 1;
+    const half = 1 << (w - 1);
+    const shift = 32 - w;
+    const count = this.beta.length;
+    for (let i = 0; i < T; i++) {
+      const phi = (r0[0] + Math.imul(r1[0], tw)) & ((1 << w) - 1);
+      const u = (((phi - half) & ((1 << w) - 1)) << shift) >> shift; // mods 2^w
+      digits[i] = u;
+      const sm = u >> 31;
+      const idx = ((u ^ sm) - sm) >> 1;
+      let b = 0;
+      let g = 0;
+      for (let j = 0; j < count; j++) {
+        const mk = ((j ^ idx) - 1) >> 31;
+        b |= this.beta[j] & mk;
+        g |= this.gamma[j] & mk;
+      }
+      // r <- r - sign(u) alpha_|u|
+      subSmall(r0, (b ^ sm) - sm, L);
+      subSmall(r1, (g ^ sm) - sm, L);
+      for (let j = 1; j < w; j++) this.divTau();
+    }
+    const phi = (r0[0] + Math.imul(r1[0], tw)) & ((1 << w) - 1);
+    const u = (phi << shift) >> shift;
+    digits[T] = u;
+    // The remainder must now be the digit itself.
+    const sm = u >> 31;
+    const idx = ((u ^ sm) - sm) >> 1;
+    subSmall(r0, (this.beta[idx] ^ sm) - sm, L);
+    subSmall(r1, (this.gamma[idx] ^ sm) - sm, L);
+    let bad = 0;
+    for (let i = 0; i < L; i++) bad |= r0[i] | r1[i];
+    if (bad !== 0)
+      throw new ZseError("BAD_STATE", "regular tau-adic recoding: remainder outside the digit set");
+    return T + 1;
+  }
+
+  /** r <- r / tau for r0 even: (r1 + mu r0/2, -r0/2). */
+  private divTau(): void {
+    const { L, r0, r1, t } = this;
+    const mu = this.mu;
+    for (let i = 0; i < L - 1; i++) t[i] = (r0[i] >>> 1) | ((r0[i + 1] & 1) << (LIMB - 1));
+    t[L - 1] = r0[L - 1] >> 1;
+    let c = 0;
+    let e = 0;
+    for (let i = 0; i < L - 1; i++) {
+      const v = r1[i] + (mu === 1 ? t[i] : -t[i]) + c;
+      r0[i] = v & MASK;
+      c = v >> LIMB;
+      const nv = -t[i] + e;
+      r1[i] = nv & MASK;
+      e = nv >> LIMB;
+    }
+    r0[L - 1] = r1[L - 1] + (mu === 1 ? t[L - 1] : -t[L - 1]) + c;
+    r1[L - 1] = -t[L - 1] + e;
+  }
+
+  /** Partial reduction of k modulo tau^m - 1 into the limbs r0, r1 (BigInt, once per scalar). */
+  private reduce(k: bigint): void {
     const M = BigInt(this.mu);
     const { d0, d1, norm } = this;
-    // lambda = k / (tau^m - 1) = k conj(D) / N(D)
+    // lambda = k / (tau^m - 1) = k conj(D) / N(D); rho = k - Round(lambda) D
     const [q0, q1] = roundZTau({ num0: k * (d0 + M * d1), num1: -k * d1, den: norm, mu: this.mu });
-    // rho = k - q D
-    const rho0 = k - (q0 * d0 - 2n * q1 * d1);
-    const rho1 = -(q0 * d1 + q1 * d0 + M * q1 * d1);
-    this.load(this.r0, rho0);
-    this.load(this.r1, rho1);
-    return this.loop();
+    this.load(this.r0, k - (q0 * d0 - 2n * q1 * d1));
+    this.load(this.r1, -(q0 * d1 + q1 * d0 + M * q1 * d1));
   }
 
   /** Loads a signed BigInt into two's-complement limbs. */
@@ -173,8 +271,7 @@ export class WtnafRecoder {
   }
 
   private loop(): number {
-    const { L, r0, r1, t, beta, gamma, tw, digits } = this;
-    const mu = this.mu;
+    const { L, r0, r1, beta, gamma, tw, digits } = this;
     const half = 1 << (this.w - 1);
     const wmask = (1 << this.w) - 1;
     let n = 0;
@@ -194,24 +291,32 @@ export class WtnafRecoder {
         addSmall(r1, -g, L);
       }
       digits[n++] = d;
-      // (r0, r1) <- (r1 + mu r0/2, -r0/2)
-      for (let i = 0; i < L - 1; i++) t[i] = (r0[i] >>> 1) | ((r0[i + 1] & 1) << (LIMB - 1));
-      t[L - 1] = r0[L - 1] >> 1;
-      let c = 0;
-      let e = 0;
-      for (let i = 0; i < L - 1; i++) {
-        const v = r1[i] + (mu === 1 ? t[i] : -t[i]) + c;
-        r0[i] = v & MASK;
-        c = v >> LIMB;
-        const nv = -t[i] + e;
-        r1[i] = nv & MASK;
-        e = nv >> LIMB;
-      }
-      r0[L - 1] = r1[L - 1] + (mu === 1 ? t[L - 1] : -t[L - 1]) + c;
-      r1[L - 1] = -t[L - 1] + e;
+      this.divTau();
     }
     return n;
   }
+}
+
+/** z = x + y (limbs; z may alias x or y). */
+function addLimbs(z: Int32Array, x: Int32Array, y: Int32Array, L: number): void {
+  let c = 0;
+  for (let i = 0; i < L - 1; i++) {
+    const v = x[i] + y[i] + c;
+    z[i] = v & MASK;
+    c = v >> LIMB;
+  }
+  z[L - 1] = x[L - 1] + y[L - 1] + c;
+}
+
+/** x = x - v for a small v, with a fixed number of limb steps. */
+function subSmall(x: Int32Array, v: number, L: number): void {
+  let c = -v;
+  for (let i = 0; i < L - 1; i++) {
+    const s = x[i] + c;
+    x[i] = s & MASK;
+    c = s >> LIMB;
+  }
+  x[L - 1] += c;
 }
 
 function addSmall(x: Int32Array, v: number, L: number): void {

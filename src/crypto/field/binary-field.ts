@@ -10,6 +10,7 @@
  * constant-pattern select/swap used by the secret scalar paths.
  */
 import { ZseError } from "../../util/errors.js";
+import { NibbleTable } from "./linear-table.js";
 import { fieldStats } from "./stats.js";
 
 /** A field element: `words` little-endian 32-bit limbs, bits above m always zero. */
@@ -39,9 +40,10 @@ export class BinaryField {
   private readonly k: FieldKernels;
   private readonly t1: Fe;
   private readonly t2: Fe;
-  private readonly t3: Fe;
-  /** Half-trace of z^(2i+1) for each odd exponent below m (a linear map, tabulated). */
-  private readonly htOdd: Fe[];
+  /** Half-trace as a nibble table, built on first use. */
+  private htTable: NibbleTable | null = null;
+  /** a -> a^(2^e) tables for the long steps of the inversion chain, built on first use. */
+  private sqrTables: Map<number, NibbleTable> | null = null;
   /** Bit positions i < m with Tr(z^i) = 1. */
   private readonly traceBits: number[];
   /** Itoh-Tsujii addition chain steps for m - 1. */
@@ -55,7 +57,6 @@ export class BinaryField {
     this.k = p.kernels;
     this.t1 = this.zero();
     this.t2 = this.zero();
-    this.t3 = this.zero();
     this.chain = [];
     for (let e = p.m - 1; e > 1; e >>= 1) this.chain.unshift(e);
     this.traceBits = [];
@@ -64,14 +65,6 @@ export class BinaryField {
       t.fill(0);
       t[i >>> 5] = 1 << (i & 31);
       if (this.traceSlow(t) === 1) this.traceBits.push(i);
-    }
-    this.htOdd = [];
-    for (let i = 1; i < p.m; i += 2) {
-      t.fill(0);
-      t[i >>> 5] = 1 << (i & 31);
-      const h = this.zero();
-      this.halfTraceSlow(h, t);
-      this.htOdd.push(h);
     }
   }
 
@@ -131,13 +124,18 @@ export class BinaryField {
    */
   inv(out: Fe, a: Fe): void {
     if (fieldStats.enabled) fieldStats.op(3);
+    const tables = this.sqrTables ?? this.buildSqrTables();
     const b = this.t1;
     const t = this.t2;
     b.set(a); // a^(2^1 - 1)
     let e = 1;
     for (const target of this.chain) {
       // b = a^(2^e - 1) -> a^(2^(2e) - 1) [-> a^(2^(2e+1) - 1)]
-      this.sqrN(t, b, e);
+      const table = tables.get(e);
+      if (table !== undefined) {
+        if (fieldStats.enabled) fieldStats.op(4);
+        table.apply(t, b);
+      } else this.sqrN(t, b, e);
       this.mul(b, t, b);
       e *= 2;
       if (target !== e) {
@@ -158,36 +156,48 @@ export class BinaryField {
 
   /**
    * out = H(a) = sum of a^(2^(2i)), i <= (m-1)/2 (m odd). When Tr(a) = 0, z = H(a) solves
-   * z^2 + z = a (Guide to ECC 3.85 / SEC 1 2.3.4 decompression). Uses H(z^(2i)) = H(z^i) + z^i + Tr(z^i)
-   * to fold even exponents onto odd ones, then a table of H(z^odd).
+   * z^2 + z = a (Guide to ECC 3.85 / SEC 1 2.3.4 decompression); otherwise z^2 + z = a + 1.
+   * H is linear: one lookup per nibble of a.
    */
   halfTrace(out: Fe, a: Fe): void {
-    const c = this.t3;
-    c.set(a);
-    // Fold even bits: for i from high to low, z^(2j) -> z^j + H-correction handled by H(z^2j) = H(z^j) + z^j + Tr(z^j).
-    const r = this.t1;
-    r.fill(0);
-    let tr = 0;
-    for (let i = this.m - 1; i >= 1; i--) {
-      if ((i & 1) === 0 && (c[i >>> 5] >>> (i & 31)) & 1) {
-        const j = i >>> 1;
-        c[i >>> 5] ^= 1 << (i & 31);
-        c[j >>> 5] ^= 1 << (j & 31);
-        r[j >>> 5] ^= 1 << (j & 31);
-        for (const tb of this.traceBits) if (tb === j) tr ^= 1;
-      }
+    if (this.htTable === null) {
+      this.htTable = new NibbleTable({
+        m: this.m,
+        words: this.words,
+        basis: (i, img) => {
+          const e = this.zero();
+          e[i >>> 5] = 1 << (i & 31);
+          this.halfTraceSlow(img, e);
+        },
+      });
     }
-    for (let i = 1; i < this.m; i += 2) {
-      if ((c[i >>> 5] >>> (i & 31)) & 1) {
-        const h = this.htOdd[i >>> 1];
-        for (let w = 0; w < r.length; w++) r[w] ^= h[w];
+    this.htTable.apply(out, a);
+  }
+
+  /** Nibble tables for the inversion chain steps of 16 squarings or more. */
+  private buildSqrTables(): Map<number, NibbleTable> {
+    const tables = new Map<number, NibbleTable>();
+    let e = 1;
+    for (const target of this.chain) {
+      if (e >= 16) {
+        const k = e;
+        tables.set(
+          k,
+          new NibbleTable({
+            m: this.m,
+            words: this.words,
+            basis: (i, img) => {
+              img.fill(0);
+              img[i >>> 5] = 1 << (i & 31);
+              for (let j = 0; j < k; j++) this.k.sqr(img, img);
+            },
+          }),
+        );
       }
+      e = target;
     }
-    // z^0 = 1: H(1) = 1 for odd m ((m+1)/2 terms of 1 -> 1 when (m+1)/2 odd, else 0).
-    const h1 = ((this.m + 1) >>> 1) & 1;
-    if (c[0] & 1) r[0] ^= h1;
-    r[0] ^= tr;
-    out.set(r);
+    this.sqrTables = tables;
+    return tables;
   }
 
   /** out = sqrt(a) = a^(2^(m-1)). */

@@ -9,18 +9,21 @@ export const fieldStats = {
   mul: 0,
   sqr: 0,
   inv: 0,
+  lin: 0,
   /** Rolling hash of the sequence of operation codes. */
   sequence: 0,
-  op(code: 1 | 2 | 3): void {
+  op(code: 1 | 2 | 3 | 4): void {
     if (code === 1) this.mul++;
     else if (code === 2) this.sqr++;
-    else this.inv++;
+    else if (code === 3) this.inv++;
+    else this.lin++;
     this.sequence = (Math.imul(this.sequence, 31) + code) | 0;
   },
   reset(): void {
     this.mul = 0;
     this.sqr = 0;
     this.inv = 0;
+    this.lin = 0;
     this.sequence = 0;
   },
 };

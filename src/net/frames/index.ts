@@ -3,6 +3,7 @@ export * from "./aps.js";
 export * from "./aps-commands.js";
 export * from "./ccm.js";
 export * from "./mac.js";
+export * from "./mac-command.js";
 export * from "./nwk.js";
 export * from "./over-the-air.js";
 export * from "./security.js";

@@ -78,6 +78,12 @@ export function decodeOverTheAir(
   options: OverTheAirDecodeOptions = {},
 ): OverTheAirDecoded {
   const mac = decodeMacFrame(bytes, { fcs: options.fcs });
+  if (mac.frameType !== 1) {
+    throw new ZseError(
+      "BAD_FRAME",
+      `MAC frame type: ${mac.frameType} is a MAC command, not a NWK frame (see mac-command.ts)`,
+    );
+  }
   const nwk = decodeNwkFrame(mac.payload, options.networkKeys ? { networkKeys: options.networkKeys } : {});
   if (!nwk.ok || nwk.frame.header.frameType !== "data") return { mac, nwk };
   const h = nwk.frame.header;

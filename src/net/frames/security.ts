@@ -14,7 +14,7 @@
  * receiver puts it back before checking (4.3.1.2 step 3).
  */
 import { keyLoadKey, keyTransportKey } from "../../crypto/hmac.js";
-import { abytes, concat } from "../../util/bytes.js";
+import { abytes, concat, toHex } from "../../util/bytes.js";
 import { ZseError } from "../../util/errors.js";
 import { ccmNonce, ccmStarDecrypt, ccmStarEncrypt, SECURITY_LEVEL_ENC_MIC_32 } from "./ccm.js";
 import { type FrameReader, FrameWriter } from "./cursor.js";
@@ -84,15 +84,26 @@ export function decodeAuxHeader(r: FrameReader): AuxHeader {
   return aux;
 }
 
+const derived = new Map<string, Uint8Array>();
+const DERIVED_CACHE_LIMIT = 4096;
+
 /**
  * The CCM* key for a key identifier (05-3474 4.5.3): the key itself for data and network keys,
- * HMAC(K, 0x00) for the key-transport key and HMAC(K, 0x02) for the key-load key.
+ * HMAC(K, 0x00) for the key-transport key and HMAC(K, 0x02) for the key-load key. Derived keys
+ * are cached (an HMAC-AES-MMO costs several AES key schedules; a simulator derives the same
+ * keys for every Transport Key and every candidate it tries); the cache is cleared when full.
  */
 export function ccmKeyFor(key: Uint8Array, keyId: KeyIdentifier): Uint8Array {
   abytes(key, 16, "security key");
-  if (keyId === KeyId.keyTransport) return keyTransportKey(key);
-  if (keyId === KeyId.keyLoad) return keyLoadKey(key);
-  return key;
+  if (keyId !== KeyId.keyTransport && keyId !== KeyId.keyLoad) return key;
+  const id = `${keyId}:${toHex(key)}`;
+  let k = derived.get(id);
+  if (!k) {
+    k = keyId === KeyId.keyTransport ? keyTransportKey(key) : keyLoadKey(key);
+    if (derived.size >= DERIVED_CACHE_LIMIT) derived.clear();
+    derived.set(id, k);
+  }
+  return k;
 }
 
 /** Secures `payload` behind `header`: returns header || aux (level 0) || ciphertext || MIC. */

@@ -88,7 +88,7 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
   private linkKeys = new Map<Eui64Hex, { key: Uint8Array; label: string; previous?: Uint8Array }>();
   private lastIncoming = new Map<Eui64Hex, number>();
   private recentApsCounters = new Map<Eui64Hex, { counter: number; t: number }[]>();
-  private apsCounter = 0;
+  private apsCounters = new Map<Eui64Hex, number>();
   private zdoTsn = 0;
   private pendingAcks = new Map<string, () => void>();
   private pendingZdo = new Map<number, (endpoints: number[]) => void>();
@@ -161,7 +161,7 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
       clusterId: req.cluster,
       profileId: req.profile,
       srcEndpoint: req.srcEndpoint,
-      counter: this.nextApsCounter(),
+      counter: this.nextApsCounter(req.to),
       ackRequest: req.ackRequested ?? true,
       payload: req.payload,
     };
@@ -172,7 +172,7 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
   async sendCommand(req: CommandRequest): Promise<DeliveryResult> {
     const frame: ApsFrame = {
       type: "command",
-      counter: this.nextApsCounter(),
+      counter: this.nextApsCounter(req.to),
       ackRequest: true,
       command: toWireCommand(req.command),
     };
@@ -183,9 +183,14 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
     return this.sendFrame(req.to, frame, keyId, req.label ?? describeCommand(req.command), nwkSecured);
   }
 
-  private nextApsCounter(): number {
-    const c = this.apsCounter;
-    this.apsCounter = (this.apsCounter + 1) & 0xff;
+  /**
+   * The APS counter (05-3474 2.2.5.1.8), kept per destination: with one 8-bit counter a busy
+   * Trust Center wraps it within the duplicate-rejection window, and a partner would discard a
+   * new frame as a repeat of an old one.
+   */
+  private nextApsCounter(to: Eui64Hex): number {
+    const c = this.apsCounters.get(to) ?? 0;
+    this.apsCounters.set(to, (c + 1) & 0xff);
     return c;
   }
 

@@ -1,0 +1,117 @@
+/**
+ * `npm run bench` / `zse bench`: the project's benchmark report (issue 3 item 6,
+ * PERFORMANCE.md "What we report"). Per suite: field multiply/square/invert, decompression,
+ * fixed- and variable-base multiplication (bench/curves.ts), certificate reconstruction,
+ * ECMQV, one full CBKE side, certificate issuance per second (bench/cbke.ts), and the same
+ * run's node:crypto baseline with `ratio = cbkeSideUs / baselineSideUs`. Compare ratios, never
+ * absolute times across machines.
+ *
+ * Usage: node --import tsx bench/index.ts [--json] [--quick]
+ */
+import { pathToFileURL } from "node:url";
+import { benchCbkeSuite, type CbkeBench } from "./cbke.js";
+import { benchCurves, type CurveBench } from "./curves.js";
+
+export interface SuiteReport extends CbkeBench {
+  curve: "sect163k1" | "sect283k1";
+  fieldMulNs: number;
+  fieldSqrNs: number;
+  fieldInvNs: number;
+  decompressUs: number;
+  fixedBaseUs: number;
+  fixedBaseSecretUs: number;
+  variableBaseUs: number;
+  variableBaseSecretUs: number;
+}
+
+export interface BenchReport {
+  suite1: SuiteReport;
+  suite2: SuiteReport;
+  /** Run settings and environment, to read the figures by. */
+  meta: { quick: boolean; node: string; rounds: number; inner: number; seconds: number };
+}
+
+/** Runs every benchmark; `quick` for a few-second run with fewer rounds. */
+export function runBench(opts: { quick?: boolean } = {}): BenchReport {
+  const quick = opts.quick ?? false;
+  const start = performance.now();
+  const run = quick ? { rounds: 3, inner: 2 } : { rounds: 15, inner: 4 };
+  const curves = benchCurves({ rounds: quick ? 3 : 15 });
+  const suite = (s: 1 | 2): SuiteReport => {
+    const name = s === 1 ? "sect163k1" : "sect283k1";
+    const c: CurveBench = curves[name];
+    const k = benchCbkeSuite(s, run);
+    return {
+      curve: name,
+      cbkeSideUs: round(k.cbkeSideUs),
+      baselineSideUs: round(k.baselineSideUs),
+      ratio: Math.round(k.ratio * 1000) / 1000,
+      fieldMulNs: round(c.fieldMulNs),
+      fieldSqrNs: round(c.fieldSqrNs),
+      fieldInvNs: round(c.fieldInvNs),
+      decompressUs: round(c.decompressUs),
+      fixedBaseUs: round(c.fixedBaseUs),
+      fixedBaseSecretUs: round(c.fixedBaseSecretUs),
+      variableBaseUs: round(c.variableBaseUs),
+      variableBaseSecretUs: round(c.variableBaseSecretUs),
+      certReconstructUs: round(k.certReconstructUs),
+      ecmqvUs: round(k.ecmqvUs),
+      issuePerSec: round(k.issuePerSec),
+      issueRequestPerSec: round(k.issueRequestPerSec),
+      nodeKeygenUs: round(k.nodeKeygenUs),
+    };
+  };
+  const suite1 = suite(1);
+  const suite2 = suite(2);
+  return {
+    suite1,
+    suite2,
+    meta: {
+      quick,
+      node: process.version,
+      rounds: run.rounds,
+      inner: run.inner,
+      seconds: round((performance.now() - start) / 1000),
+    },
+  };
+}
+
+function round(v: number): number {
+  return v >= 100 ? Math.round(v) : Math.round(v * 10) / 10;
+}
+
+const ROWS: [string, keyof SuiteReport, string][] = [
+  ["field multiply", "fieldMulNs", "ns"],
+  ["field square", "fieldSqrNs", "ns"],
+  ["field invert", "fieldInvNs", "ns"],
+  ["point decompression", "decompressUs", "µs"],
+  ["fixed-base k·G (public)", "fixedBaseUs", "µs"],
+  ["fixed-base k·G (secret)", "fixedBaseSecretUs", "µs"],
+  ["variable-base k·P (public)", "variableBaseUs", "µs"],
+  ["variable-base k·P (secret)", "variableBaseSecretUs", "µs"],
+  ["certificate reconstruction", "certReconstructUs", "µs"],
+  ["ECMQV shared point", "ecmqvUs", "µs"],
+  ["one CBKE side", "cbkeSideUs", "µs"],
+  ["issuance, CA-generated keys", "issuePerSec", "/s"],
+  ["issuance, request mode", "issueRequestPerSec", "/s"],
+  ["node:crypto EC keygen", "nodeKeygenUs", "µs"],
+  ["baseline side (4 × keygen)", "baselineSideUs", "µs"],
+  ["ratio side / baseline", "ratio", ""],
+];
+
+/** The report as a readable table. */
+export function formatBench(r: BenchReport): string[] {
+  const lines = [`${"".padEnd(30)}${"suite 1".padStart(16)}${"suite 2".padStart(16)}`];
+  for (const [label, key, unit] of ROWS) {
+    const cell = (s: SuiteReport) => `${String(s[key])} ${unit}`.trimEnd().padStart(16);
+    lines.push(`${label.padEnd(30)}${cell(r.suite1)}${cell(r.suite2)}`);
+  }
+  lines.push(`(${r.meta.quick ? "quick run, " : ""}node ${r.meta.node}, ${r.meta.seconds} s)`);
+  return lines;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const report = runBench({ quick: process.argv.includes("--quick") });
+  if (process.argv.includes("--json")) console.log(JSON.stringify(report, null, 2));
+  else console.log(formatBench(report).join("\n"));
+}
