@@ -97,7 +97,8 @@ function human(r: SimulationResult, showKeys: boolean): string[] {
       .join(", ")})`,
     `Frames: ${s.frames.sent} sent, ${s.frames.delivered} delivered, ${s.frames.lost} lost, ${s.frames.macRetries} MAC retries, ${s.securityDrops} dropped by security`,
     `NO_RESOURCES retries: ${s.noResourcesRetries}`,
-    `Time: ${(s.virtualMs / 1000).toFixed(3)} s virtual, ${s.wallMs} ms wall, ${s.cpuMs} ms CPU; ${s.handshakes} CBKE handshakes, ${s.cpuMsPerHandshake} ms CPU each, ${s.handshakesPerCpuSecond} handshakes/s`,
+    `Time: ${(s.virtualMs / 1000).toFixed(3)} s virtual, ${s.wallMs} ms wall; CPU ${s.setupCpuMs !== undefined ? `${s.setupCpuMs} ms set-up (CA, certificates), ` : ""}${s.cpuMs} ms run`,
+    `CBKE: ${s.handshakes} handshakes, ${s.cpuMsPerHandshake} ms CPU each (both sides, network included), ${s.handshakesPerCpuSecond} handshakes per CPU second`,
     "",
     r.ok ? "Result: OK, every step succeeded" : "Result: FAILED (see the steps above)",
   );
