@@ -195,7 +195,12 @@ export class TrustCenter {
     key?: Uint8Array;
     certificateSubject?: string;
   }): void {
-    const d = this.store.getDevice(options.eui64) ?? { eui64: options.eui64 };
+    // only devices in the table: a stranger's KE must not add rows (or keys) to it
+    const d = this.store.getDevice(options.eui64);
+    if (!d) {
+      this.log(`key establishment with unknown device ${options.eui64}: ${options.status}, not recorded`);
+      return;
+    }
     d.keStatus = options.status;
     d.lastSeen = this.scheduler.now();
     if (options.certificateSubject) d.certificateSubject = options.certificateSubject;
