@@ -15,7 +15,7 @@ import { after, describe, it } from "node:test";
 import { parseKeysFile } from "../../src/net/keys-file.js";
 import { toHex } from "../../src/util/bytes.js";
 import { zse } from "../support/cli.js";
-import { PI_WARN, runTshark, tsharkAvailable } from "../support/tshark.js";
+import { PI_WARN, runTshark, tsharkAvailable, tsharkBool } from "../support/tshark.js";
 
 const FIELDS = [
   "frame.number",
@@ -78,7 +78,7 @@ describe("zse simulate --pcap --keys read by Wireshark (issue 8)", { skip }, () 
       it("every frame: FCS correct, not malformed, nothing left encrypted, no warning", () => {
         for (const f of frames) {
           const n = f["frame.number"]?.[0];
-          assert.deepEqual(f["wpan.fcs_ok"], ["1"], `frame ${n}: FCS`);
+          assert.deepEqual(f["wpan.fcs_ok"]?.map(tsharkBool), [true], `frame ${n}: FCS`);
           assert.equal(f["_ws.malformed"], undefined, `frame ${n}: malformed`);
           assert.equal(f["zbee_sec.encrypted_payload"], undefined, `frame ${n}: left encrypted`);
           const sev = (f["_ws.expert.severity"] ?? []).map(Number);
