@@ -171,6 +171,17 @@ function constraint(e: unknown, what: string): never {
   throw e;
 }
 
+/**
+ * A SQLite failure that is not a constraint (read-only file, disk full, I/O error) as
+ * ZseError("IO"); SQLite has rolled the transaction back, so the registry is as it was.
+ */
+function ioError(e: unknown, path: string): unknown {
+  if (e instanceof Database.SqliteError && !e.code.startsWith("SQLITE_CONSTRAINT")) {
+    return new ZseError("IO", `CA registry ${path}: cannot write: ${e.message} (${e.code})`, { cause: e });
+  }
+  return e;
+}
+
 export class CaRegistry {
   readonly db: Database.Database;
   private insertStmt?: Database.Statement;
@@ -235,7 +246,11 @@ export class CaRegistry {
 
   /** Runs `fn` in one IMMEDIATE transaction (all or nothing). */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    try {
+      return this.db.transaction(fn).immediate();
+    } catch (e) {
+      throw ioError(e, this.db.name);
+    }
   }
 
   meta(key: string): string | undefined {
@@ -451,11 +466,13 @@ export class CaRegistry {
 
   /** Marks a batch whose positions are all committed as finished. */
   finishBatch(opts: { batchId: number; now: number }): void {
-    this.db
-      .prepare(
-        "UPDATE batches SET finished_at = ? WHERE id = ? AND finished_at IS NULL AND next_index >= count",
-      )
-      .run(opts.now, opts.batchId);
+    this.transaction(() =>
+      this.db
+        .prepare(
+          "UPDATE batches SET finished_at = ? WHERE id = ? AND finished_at IS NULL AND next_index >= count",
+        )
+        .run(opts.now, opts.batchId),
+    );
   }
 
   /** Consistency check: every batch's next_index equals its committed certificates; serials below the counter. */

@@ -125,13 +125,19 @@ export interface Transport {
 
 /** A joining device's stack: joins with its preconfigured link key (05-3474 4.6.3.2). */
 export interface JoinerTransport extends Transport {
-  join(options: { preconfiguredKey: Uint8Array; label?: string }): Promise<JoinResult>;
+  /**
+   * Joins, or with `rejoin` rejoins (05-3474 3.6.1.4.2): the link key already held with the
+   * Trust Center that answers is kept; with a new one the preconfigured key is used.
+   */
+  join(options: { preconfiguredKey: Uint8Array; label?: string; rejoin?: boolean }): Promise<JoinResult>;
   readonly trustCenter: Eui64Hex | undefined;
 }
 
 /** What the Trust Center decides about a device asking to join (05-3474 4.6.3.1). */
 export interface JoinRequest {
   eui64: Eui64Hex;
+  /** A Trust Center rejoin (05-3474 3.6.1.4.2) of a device that may still hold its TC link key. */
+  rejoin: boolean;
 }
 
 /** The coordinator's stack, which hosts the Trust Center. */
@@ -144,7 +150,9 @@ export interface CoordinatorTransport extends Transport {
    */
   onJoinRequest(handler: (request: JoinRequest) => boolean): void;
   /** Called once an admitted device has been answered (the TC then sends the network key). */
-  onDeviceAdmitted(handler: (device: { eui64: Eui64Hex; shortAddress: number }) => void): void;
+  onDeviceAdmitted(
+    handler: (device: { eui64: Eui64Hex; shortAddress: number; rejoin: boolean }) => void,
+  ): void;
   /** The short address given to a joined device. */
   shortAddressOf(eui64: Eui64Hex): number | undefined;
   /** Restores a known device's short address (a coordinator restarted from its store). */

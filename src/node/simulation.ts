@@ -18,12 +18,13 @@ import { equalBytes, toHex } from "../util/bytes.js";
 import { ZseError } from "../util/errors.js";
 import { SeededRng } from "../util/rng.js";
 import type { KeOutcome } from "./ke-runner.js";
+import { runTcsoPhase, SCENARIO_KEEPALIVE, type ScenarioJoiner } from "./scenario-tcso.js";
 import { SeNode } from "./se-node.js";
 import { simulationCa } from "./sim-ca.js";
 import { seDefaults, ZCL_DEVICE_IN_PREMISE_DISPLAY } from "./startup.js";
 import { TrustCenter } from "./trust-center.js";
 
-export const SCENARIOS = ["default"] as const;
+export const SCENARIOS = ["default", "tcso", "tc-outage"] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface SimulationOptions {
@@ -56,6 +57,9 @@ export interface DeviceReport {
   /** With whom the node holds link keys at the end, and how each was made. */
   linkKeys: { partner: string; key: string; how: string }[];
   noResourcesRetries: number;
+  /** Keep-alive scenarios: final TCSO statuses and successful keep-alive reads. */
+  tcso?: { status: string; tc: Eui64Hex; at: number }[];
+  keepAliveReads?: number;
 }
 
 export interface Step {
@@ -99,12 +103,11 @@ export interface SimulationResult {
 export const SIM_TC_EUI = "00124b000000ff01";
 export const simMeterEui = (i: number) => `00124b0001${(i + 1).toString(16).padStart(6, "0")}`;
 export const SIM_DISPLAY_EUI = "00124b0002000001";
+/** The replacement Trust Center of the "tcso" scenario. */
+export const SIM_TC2_EUI = "00124b000000ff02";
 const VIRTUAL_LIMIT_MS = 48 * 3600_000;
 
-interface Joiner {
-  name: string;
-  node: SeNode;
-  stack: SimStack;
+interface Joiner extends ScenarioJoiner {
   role: "meter" | "display";
   join?: string;
 }
@@ -136,6 +139,7 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
   const tcCredentials = ca.issue(SIM_TC_EUI);
   const tcStore: Store = options.db ? new SqliteStore(options.db) : new MemoryStore();
   const keOutcomes: Record<string, number> = {};
+  const tcEuis: Eui64Hex[] = [SIM_TC_EUI];
   try {
     const tcStack = new SimStack({ network, eui64: SIM_TC_EUI, name: "TC", store: tcStore, rng });
     const tc = new TrustCenter({
@@ -144,6 +148,7 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
       rng,
       scheduler: clock,
       ke: { credentials: { [suite]: tcCredentials }, maxSessions: options.keSessions ?? 4 },
+      keepAlive: scenario === "default" ? { base: 0, jitter: 0 } : SCENARIO_KEEPALIVE,
       log: (t) => note("TC", t),
       onKeDone: (o: KeOutcome) => {
         keOutcomes[o.status] = (keOutcomes[o.status] ?? 0) + 1;
@@ -151,6 +156,7 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
     });
     tc.start();
     const joiners: Joiner[] = [];
+    const installCodes: [Eui64Hex, Uint8Array][] = [];
     const make = (eui64: Eui64Hex, name: string, role: "meter" | "display"): Joiner => {
       const ic = makeInstallCode(rng.bytes(16));
       const config = seDefaults();
@@ -160,6 +166,12 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
       if (role === "display") config.cbke.deviceId = ZCL_DEVICE_IN_PREMISE_DISPLAY;
       tc.addDeviceLinkKeyByInstallCode(eui64, ic.installCode);
       const stack = new SimStack({ network, eui64, name, store: new MemoryStore(), rng });
+      const callbacks: string[] = [];
+      config.cbke.tcsoCallback = (status) => {
+        callbacks.push(status);
+        return true;
+      };
+      installCodes.push([eui64, ic.installCode]);
       const node = new SeNode({
         transport: stack,
         config,
@@ -168,7 +180,7 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
         role,
         log: (t) => note(name, t),
       });
-      const j = { name, node, stack, role };
+      const j: Joiner = { name, node, stack, role, callbacks };
       joiners.push(j);
       return j;
     };
@@ -234,6 +246,39 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
           : "keys missing or different",
       );
       await Promise.all(meterRuns);
+      if (scenario !== "default") {
+        await runTcsoPhase({
+          scenario,
+          clock,
+          network,
+          joiners,
+          tc,
+          note,
+          step,
+          replaceTc: () => {
+            const stack2 = new SimStack({
+              network,
+              eui64: SIM_TC2_EUI,
+              name: "TC2",
+              store: new MemoryStore(),
+              rng,
+            });
+            const tc2 = new TrustCenter({
+              transport: stack2,
+              store: new MemoryStore(),
+              rng,
+              scheduler: clock,
+              ke: { credentials: { [suite]: ca.issue(SIM_TC2_EUI) }, maxSessions: options.keSessions ?? 4 },
+              keepAlive: SCENARIO_KEEPALIVE,
+              log: (t) => note("TC2", t),
+            });
+            for (const [eui, code] of installCodes) tc2.addDeviceLinkKeyByInstallCode(eui, code);
+            tc2.start();
+            tcEuis.push(SIM_TC2_EUI);
+            return tc2;
+          },
+        });
+      }
       finished = true;
     })();
     await clock.run({ stop: () => finished, until: VIRTUAL_LIMIT_MS });
@@ -265,11 +310,15 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
     const keys: { key: Uint8Array; label: string }[] = [{ key: tc.getNetworkKey(), label: "network key" }];
     const devices: DeviceReport[] = joiners.map((j) => {
       const linkKeys: DeviceReport["linkKeys"] = [];
-      for (const partner of [SIM_TC_EUI, ...joiners.map((o) => o.stack.eui64)]) {
+      for (const partner of [...tcEuis, ...joiners.map((o) => o.stack.eui64)]) {
         const k = j.stack.getLinkKey(partner);
         if (!k || partner === j.stack.eui64) continue;
         const partnerName =
-          partner === SIM_TC_EUI ? "TC" : (joiners.find((o) => o.stack.eui64 === partner)?.name ?? partner);
+          partner === SIM_TC_EUI
+            ? "TC"
+            : partner === SIM_TC2_EUI
+              ? "TC2"
+              : (joiners.find((o) => o.stack.eui64 === partner)?.name ?? partner);
         linkKeys.push({ partner: partnerName, key: toHex(k), how: j.stack.linkKeyLabel(partner) ?? "" });
         keys.push({ key: k, label: `${j.name} <-> ${partnerName}: ${j.stack.linkKeyLabel(partner)}` });
       }
@@ -284,6 +333,9 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
         keStatus: j.node.getBdb("keStatus"),
         linkKeys,
         noResourcesRetries: j.node.noResourcesRetries,
+        ...(scenario !== "default"
+          ? { tcso: j.node.tcsoOutcomes, keepAliveReads: j.node.keepAliveReads }
+          : {}),
       };
     });
     const noResourcesRetries = devices.reduce((a, d) => a + d.noResourcesRetries, 0);

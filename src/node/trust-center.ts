@@ -8,6 +8,7 @@
  * from the same Store carries on with every device's keys and the frame counters.
  */
 import type { KeCrypto, KeSuiteCredentials } from "../engine/ke-types.js";
+import { KeepAliveServer } from "../engine/keepalive-server.js";
 import type { Eui64Hex } from "../engine/types.js";
 import type { Scheduler } from "../net/sim/clock.js";
 import type { CommandIndication, CoordinatorTransport } from "../net/transport.js";
@@ -17,7 +18,7 @@ import { fromHex, toHex } from "../util/bytes.js";
 import { ZseError } from "../util/errors.js";
 import { parseEui64 } from "../util/eui64.js";
 import type { Rng } from "../util/rng.js";
-import { CLUSTER_KEY_ESTABLISHMENT, PROFILE_SE } from "../zcl/ids.js";
+import { CLUSTER_KEEP_ALIVE, CLUSTER_KEY_ESTABLISHMENT, PROFILE_SE } from "../zcl/ids.js";
 import { cbkeCrypto } from "./cbke-crypto.js";
 import { KeHost } from "./ke-host.js";
 import type { KeOutcome } from "./ke-runner.js";
@@ -42,6 +43,11 @@ export interface TrustCenterOptions {
     endpoint?: number;
     crypto?: KeCrypto;
   };
+  /**
+   * The Trust Center Keep-Alive server (SE 07-5356 5.4.2.2.3.4; seed tc_keepalive_server_enable):
+   * Base minutes and Jitter seconds, 0 = the defaults (10 min, 300 s). Omitted: no server.
+   */
+  keepAlive?: { base: number; jitter: number };
   /** Every KE the TC answered, as it ends. */
   onKeDone?: (outcome: KeOutcome) => void;
   /** Receives one line per notable event (admitted, refused, key sent). */
@@ -63,6 +69,7 @@ export class TrustCenter {
   private readonly installCodeRequired: boolean;
   private readonly scheduler: Scheduler;
   readonly ke: KeHost | undefined;
+  readonly keepAlive: KeepAliveServer | undefined;
   private readonly log: (text: string) => void;
   private networkKey: Uint8Array;
   /** Devices refused at join, with the reason (for reports and tests). */
@@ -81,15 +88,46 @@ export class TrustCenter {
       this.networkKey = this.rng.bytes(16);
       this.store.set("tc.networkKey", toHex(this.networkKey));
     }
-    if (options.ke) {
-      const endpoint = options.ke.endpoint ?? ZB_ENDPOINT_CBKE_DEFAULT;
+    const endpoint = options.ke?.endpoint ?? ZB_ENDPOINT_CBKE_DEFAULT;
+    if (options.keepAlive) {
+      const server = new KeepAliveServer(options.keepAlive);
+      this.keepAlive = server;
+      this.transport.on("data", (d) => {
+        if (d.cluster !== CLUSTER_KEEP_ALIVE || d.profile !== PROFILE_SE) return;
+        const rx = {
+          from: d.from,
+          endpoint: d.srcEndpoint,
+          cluster: d.cluster,
+          frame: d.payload,
+          apsSecured: d.apsSecured,
+        };
+        for (const a of server.handleFrame(rx, this.scheduler.now())) {
+          void this.transport.sendData({
+            to: a.to,
+            dstEndpoint: a.endpoint ?? d.srcEndpoint,
+            srcEndpoint: endpoint,
+            cluster: a.cluster,
+            profile: PROFILE_SE,
+            payload: a.frame,
+            apsSecurity: a.apsSecurity,
+            label: "Read Attributes Response (Keep-Alive Base, Jitter)",
+          });
+        }
+      });
+    }
+    if (options.ke || options.keepAlive) {
       this.transport.registerEndpoint({
         endpoint,
         profile: PROFILE_SE,
         deviceId: ZCL_DEVICE_METER,
-        inClusters: [CLUSTER_KEY_ESTABLISHMENT],
-        outClusters: [CLUSTER_KEY_ESTABLISHMENT],
+        inClusters: [
+          ...(options.ke ? [CLUSTER_KEY_ESTABLISHMENT] : []),
+          ...(options.keepAlive ? [CLUSTER_KEEP_ALIVE] : []),
+        ],
+        outClusters: options.ke ? [CLUSTER_KEY_ESTABLISHMENT] : [],
       });
+    }
+    if (options.ke) {
       const onKeDone = options.onKeDone ?? (() => {});
       this.ke = new KeHost({
         transport: this.transport,
@@ -126,8 +164,8 @@ export class TrustCenter {
       this.installCurrentKey(d);
       if (d.shortAddress !== undefined) this.transport.restoreShortAddress(d.eui64, d.shortAddress);
     }
-    this.transport.onJoinRequest((r) => this.decideJoin(r.eui64));
-    this.transport.onDeviceAdmitted((d) => void this.sendNetworkKey(d.eui64, d.shortAddress));
+    this.transport.onJoinRequest((r) => this.decideJoin(r.eui64, r.rejoin));
+    this.transport.onDeviceAdmitted((d) => void this.sendNetworkKey(d.eui64, d.shortAddress, d.rejoin));
     this.transport.on("command", (c) => void this.onCommand(c));
   }
 
@@ -218,7 +256,7 @@ export class TrustCenter {
   }
 
   /** 05-3474 4.6.3.1 / SE 5.4.4: only devices with a preconfigured (install-code) key may join. */
-  private decideJoin(eui64: Eui64Hex): boolean {
+  private decideJoin(eui64: Eui64Hex, rejoin: boolean): boolean {
     const d = this.store.getDevice(eui64);
     let reason: string | undefined;
     if (!d?.preconfiguredKey) reason = "no install code or preconfigured key registered";
@@ -228,20 +266,26 @@ export class TrustCenter {
       this.log(`refused join of ${eui64}: ${reason}`);
       return false;
     }
-    // a (re)join with the preconfigured key: it protects the network key; a TC link key is
-    // established again afterwards
+    // a Trust Center rejoin of a device holding a TC link key keeps it (05-3474 4.6.3.3);
+    // a join uses the preconfigured key, and a TC link key is established again afterwards
+    if (rejoin && d!.tcLinkKey) {
+      this.installCurrentKey(d!);
+      return true;
+    }
     const key = d!.preconfiguredKey!;
     this.transport.setLinkKey(eui64, key, d!.installCode ? KEY_LABEL.installCode : "preconfigured link key");
     return true;
   }
 
-  private async sendNetworkKey(eui64: Eui64Hex, shortAddress: number): Promise<void> {
+  private async sendNetworkKey(eui64: Eui64Hex, shortAddress: number, rejoin: boolean): Promise<void> {
     const d = this.store.getDevice(eui64);
     if (d) {
       d.shortAddress = shortAddress;
       d.lastSeen = this.scheduler.now();
-      delete d.tcLinkKey;
-      delete d.keStatus;
+      if (!rejoin) {
+        delete d.tcLinkKey;
+        delete d.keStatus;
+      }
       this.store.putDevice(d);
     }
     const r = await this.transport.sendCommand({

@@ -114,19 +114,21 @@ export class SqliteStore implements Store {
     return row ? toRecord(row) : undefined;
   }
   putDevice(r: DeviceRecord): void {
-    this.stmts.putDevice.run(
-      r.eui64,
-      r.shortAddress ?? null,
-      blob(r.installCode),
-      blob(r.preconfiguredKey),
-      blob(r.tcLinkKey),
-      r.keStatus ?? null,
-      r.certificateSubject ?? null,
-      r.lastSeen ?? null,
+    this.write(`write device ${r.eui64}`, () =>
+      this.stmts.putDevice.run(
+        r.eui64,
+        r.shortAddress ?? null,
+        blob(r.installCode),
+        blob(r.preconfiguredKey),
+        blob(r.tcLinkKey),
+        r.keStatus ?? null,
+        r.certificateSubject ?? null,
+        r.lastSeen ?? null,
+      ),
     );
   }
   deleteDevice(eui64: Eui64Hex): boolean {
-    return this.stmts.deleteDevice.run(eui64).changes > 0;
+    return this.write(`delete device ${eui64}`, () => this.stmts.deleteDevice.run(eui64).changes > 0);
   }
   listDevices(): DeviceRecord[] {
     return this.stmts.listDevices.all().map(toRecord);
@@ -135,19 +137,36 @@ export class SqliteStore implements Store {
     return this.stmts.getCounter.get(name)?.reserved;
   }
   setCounterReserve(name: string, reserved: number): void {
-    this.stmts.setCounter.run(name, reserved);
+    this.write(`reserve frame counter "${name}"`, () => this.stmts.setCounter.run(name, reserved));
   }
   get(key: string): string | undefined {
     return this.stmts.get.get(key)?.value;
   }
   set(key: string, value: string): void {
-    this.stmts.set.run(key, value);
+    this.write(`write "${key}"`, () => this.stmts.set.run(key, value));
   }
   delete(key: string): void {
-    this.stmts.delete.run(key);
+    this.write(`delete "${key}"`, () => this.stmts.delete.run(key));
   }
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return this.write("commit a transaction", () => this.db.transaction(fn)());
+  }
+  /**
+   * Runs one write; a SQLite failure (read-only file, disk full, I/O error) becomes
+   * ZseError("IO") naming the operation. SQLite has rolled the statement (or transaction) back,
+   * so the previous state is intact.
+   */
+  private write<T>(what: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof Database.SqliteError) {
+        throw new ZseError("IO", `store "${this.path}": cannot ${what}: ${e.message} (${e.code})`, {
+          cause: e,
+        });
+      }
+      throw e;
+    }
   }
   close(): void {
     if (this.db.open) this.db.close();

@@ -77,8 +77,11 @@ function human(r: SimulationResult, showKeys: boolean): string[] {
     for (const d of r.devices) {
       const keys = d.linkKeys.map((k) => `${k.partner}: ${k.how}${showKeys ? ` ${k.key}` : ""}`).join("; ");
       const sa = d.shortAddress !== undefined ? `0x${hex4(d.shortAddress)}` : "------";
+      const tcso = d.tcso
+        ? `  TCSO: ${d.tcso.map((o) => `${o.status} at ${(o.at / 1000).toFixed(1)} s`).join(", ") || "none needed"}; ${d.keepAliveReads} keep-alive reads`
+        : "";
       out.push(
-        `  ${pad(d.name, 9)} ${d.eui64}  ${sa}  ${pad(d.role, 7)} join ${pad(d.join, 8)} KE ${pad(d.keStatus, 10)} ${keys}`,
+        `  ${pad(d.name, 9)} ${d.eui64}  ${sa}  ${pad(d.role, 7)} join ${pad(d.join, 8)} KE ${pad(d.keStatus, 10)} ${keys}${tcso}`,
       );
     }
   } else {
@@ -124,6 +127,7 @@ function toJson(r: SimulationResult, showKeys: boolean, files: Record<string, st
         ...(showKeys ? { key: k.key } : {}),
       })),
       noResourcesRetries: d.noResourcesRetries,
+      ...(d.tcso ? { tcso: d.tcso, keepAliveReads: d.keepAliveReads } : {}),
     })),
     trustCenter: r.trustCenter,
     steps: r.steps,

@@ -88,7 +88,7 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
   private linkKeys = new Map<Eui64Hex, { key: Uint8Array; label: string; previous?: Uint8Array }>();
   private lastIncoming = new Map<Eui64Hex, number>();
   private recentApsCounters = new Map<Eui64Hex, { counter: number; t: number }[]>();
-  private apsCounter = 0;
+  private apsCounters = new Map<Eui64Hex, number>();
   private zdoTsn = 0;
   private pendingAcks = new Map<string, () => void>();
   private pendingZdo = new Map<number, (endpoints: number[]) => void>();
@@ -100,7 +100,7 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
   shortAddress: number | undefined;
   // coordinator state
   private joinHandler: ((r: JoinRequest) => boolean) | undefined;
-  private admittedHandlers: ((d: { eui64: Eui64Hex; shortAddress: number }) => void)[] = [];
+  private admittedHandlers: ((d: { eui64: Eui64Hex; shortAddress: number; rejoin: boolean }) => void)[] = [];
   private shortAddresses = new Map<Eui64Hex, number>();
   private usedShort = new Set<number>([0]);
   /** Frames dropped by APS security or replay checks. */
@@ -161,7 +161,7 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
       clusterId: req.cluster,
       profileId: req.profile,
       srcEndpoint: req.srcEndpoint,
-      counter: this.nextApsCounter(),
+      counter: this.nextApsCounter(req.to),
       ackRequest: req.ackRequested ?? true,
       payload: req.payload,
     };
@@ -172,7 +172,7 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
   async sendCommand(req: CommandRequest): Promise<DeliveryResult> {
     const frame: ApsFrame = {
       type: "command",
-      counter: this.nextApsCounter(),
+      counter: this.nextApsCounter(req.to),
       ackRequest: true,
       command: toWireCommand(req.command),
     };
@@ -183,9 +183,14 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
     return this.sendFrame(req.to, frame, keyId, req.label ?? describeCommand(req.command), nwkSecured);
   }
 
-  private nextApsCounter(): number {
-    const c = this.apsCounter;
-    this.apsCounter = (this.apsCounter + 1) & 0xff;
+  /**
+   * The APS counter (05-3474 2.2.5.1.8), kept per destination: with one 8-bit counter a busy
+   * Trust Center wraps it within the duplicate-rejection window, and a partner would discard a
+   * new frame as a repeat of an old one.
+   */
+  private nextApsCounter(to: Eui64Hex): number {
+    const c = this.apsCounters.get(to) ?? 0;
+    this.apsCounters.set(to, (c + 1) & 0xff);
     return c;
   }
 
@@ -333,16 +338,20 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
       this.pendingAcks.get(`${f.src}:${frame.counter}`)?.();
       return;
     }
-    if (frame.ackRequest) this.sendAck(f.src, frame);
-    if (this.isDuplicate(f.src, frame.counter)) return;
-    if (frame.type === "command") {
-      const command = fromWireCommand(frame.command);
-      if (!command) return;
-      const ind: CommandIndication = { from: f.src, command, security };
-      if (this.onJoinTransportKey(ind)) return;
-      this.emit("command", ind);
+    if (this.isDuplicate(f.src, frame.counter)) {
+      if (frame.ackRequest) this.sendAck(f.src, frame);
       return;
     }
+    if (frame.type === "command") {
+      const command = fromWireCommand(frame.command);
+      const ind: CommandIndication | undefined = command ? { from: f.src, command, security } : undefined;
+      // the network key of a join is taken before the acknowledgement, which it then secures
+      const joined = ind ? this.onJoinTransportKey(ind) : false;
+      if (frame.ackRequest) this.sendAck(f.src, frame);
+      if (ind && !joined) this.emit("command", ind);
+      return;
+    }
+    if (frame.ackRequest) this.sendAck(f.src, frame);
     if (frame.dstEndpoint === 0 && frame.profileId === ZDO_PROFILE) {
       this.onZdo(f.src, frame);
       return;
@@ -500,9 +509,14 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
    * Joins the network (05-3474 4.6.3.2): association with the coordinator, then waits for the
    * network key in Transport Key, protected with the key-transport key of `preconfiguredKey`.
    */
-  async join(options: { preconfiguredKey: Uint8Array; label?: string }): Promise<JoinResult> {
+  async join(options: {
+    preconfiguredKey: Uint8Array;
+    label?: string;
+    rejoin?: boolean;
+  }): Promise<JoinResult> {
     const coordinator = this.network.coordinator;
     if (!coordinator) return { status: "NO_NETWORK" };
+    this.rejoining = options.rejoin === true;
     this.preconfigured = {
       key: Uint8Array.from(options.preconfiguredKey),
       label: options.label ?? "preconfigured link key",
@@ -533,8 +547,8 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
           kind: "assoc-request",
           src: this.eui64,
           dst: coordinator,
-          bytes: Uint8Array.of(0x8e),
-          label: tries > 1 ? `Association Request (retry ${tries - 1})` : "Association Request",
+          bytes: Uint8Array.of(0x8e, options.rejoin ? 1 : 0),
+          label: `${options.rejoin ? "Rejoin Request" : "Association Request"}${tries > 1 ? ` (retry ${tries - 1})` : ""}`,
           key: "none",
         });
         timer = this.clock.after(ASSOCIATION_WAIT_MS, attempt);
@@ -545,6 +559,7 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
     });
   }
   private preconfigured: { key: Uint8Array; label: string } | undefined;
+  private rejoining = false;
 
   private onAssocResponse(f: AirFrame): void {
     if (!this.joinWait || f.bytes.length !== 3) return;
@@ -556,7 +571,9 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
     this.shortAddress = f.bytes[0] | (f.bytes[1] << 8);
     this.network.setShort(this.eui64, this.shortAddress);
     this._trustCenter = f.src;
-    if (this.preconfigured) this.setLinkKey(f.src, this.preconfigured.key, this.preconfigured.label);
+    // a rejoin keeps the key held with the same Trust Center; a new TC means the preconfigured key
+    if (this.preconfigured && !(this.rejoining && this.linkKeys.has(f.src)))
+      this.setLinkKey(f.src, this.preconfigured.key, this.preconfigured.label);
     this.lastIncoming.delete(`aps:${f.src}`);
     this.lastIncoming.delete(`nwk:${f.src}`);
   }
@@ -582,7 +599,9 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
   onJoinRequest(handler: (request: JoinRequest) => boolean): void {
     this.joinHandler = handler;
   }
-  onDeviceAdmitted(handler: (device: { eui64: Eui64Hex; shortAddress: number }) => void): void {
+  onDeviceAdmitted(
+    handler: (device: { eui64: Eui64Hex; shortAddress: number; rejoin: boolean }) => void,
+  ): void {
     this.admittedHandlers.push(handler);
   }
   shortAddressOf(eui64: Eui64Hex): number | undefined {
@@ -597,7 +616,8 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
 
   private onAssocRequest(f: AirFrame): void {
     if (this.network.coordinator !== this.eui64) return;
-    const admit = this.joinHandler ? this.joinHandler({ eui64: f.src }) : false;
+    const rejoin = f.bytes[1] === 1;
+    const admit = this.joinHandler ? this.joinHandler({ eui64: f.src, rejoin }) : false;
     let short = this.shortAddresses.get(f.src);
     if (admit && short === undefined) {
       do short = 1 + this.rng.int(0xfff6);
@@ -616,10 +636,10 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
       dst: f.src,
       bytes: Uint8Array.of(s & 0xff, s >> 8, admit ? 0x00 : 0x02),
       label: admit
-        ? `Association Response (short address 0x${toHex(Uint8Array.of(s >> 8, s & 0xff))})`
+        ? `${rejoin ? "Rejoin" : "Association"} Response (short address 0x${toHex(Uint8Array.of(s >> 8, s & 0xff))})`
         : "Association Response (PAN access denied)",
       key: "none",
     });
-    if (admit) for (const h of this.admittedHandlers) h({ eui64: f.src, shortAddress: s });
+    if (admit) for (const h of this.admittedHandlers) h({ eui64: f.src, shortAddress: s, rejoin });
   }
 }
