@@ -18,13 +18,14 @@ import { equalBytes, toHex } from "../util/bytes.js";
 import { ZseError } from "../util/errors.js";
 import { SeededRng } from "../util/rng.js";
 import type { KeOutcome } from "./ke-runner.js";
+import { type AttackRecord, hostileTcCrypto, runHostileAttacks } from "./scenario-hostile.js";
 import { runTcsoPhase, SCENARIO_KEEPALIVE, type ScenarioJoiner } from "./scenario-tcso.js";
 import { SeNode } from "./se-node.js";
 import { simulationCa } from "./sim-ca.js";
 import { seDefaults, ZCL_DEVICE_IN_PREMISE_DISPLAY } from "./startup.js";
 import { TrustCenter } from "./trust-center.js";
 
-export const SCENARIOS = ["default", "tcso", "tc-outage"] as const;
+export const SCENARIOS = ["default", "tcso", "tc-outage", "hostile"] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface SimulationOptions {
@@ -96,6 +97,8 @@ export interface SimulationResult {
   timeline?: TimelineEntry[];
   /** Frames on the air (with `capture`), virtual ms + bytes with FCS. */
   frames?: { t: number; bytes: Uint8Array }[];
+  /** The "hostile" scenario: every attack attempt with its expected and actual outcome. */
+  attacks?: AttackRecord[];
   /** Every key in play, for a Wireshark keys file (secrets). */
   keys: { key: Uint8Array; label: string }[];
 }
@@ -140,6 +143,9 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
   const tcStore: Store = options.db ? new SqliteStore(options.db) : new MemoryStore();
   const keOutcomes: Record<string, number> = {};
   const tcEuis: Eui64Hex[] = [SIM_TC_EUI];
+  const tcsoScenario = scenario === "tcso" || scenario === "tc-outage";
+  const revoked = { certificates: [] as Uint8Array[] };
+  let attacks: AttackRecord[] | undefined;
   try {
     const tcStack = new SimStack({ network, eui64: SIM_TC_EUI, name: "TC", store: tcStore, rng });
     const tc = new TrustCenter({
@@ -147,8 +153,12 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
       store: tcStore,
       rng,
       scheduler: clock,
-      ke: { credentials: { [suite]: tcCredentials }, maxSessions: options.keSessions ?? 4 },
-      keepAlive: scenario === "default" ? { base: 0, jitter: 0 } : SCENARIO_KEEPALIVE,
+      ke: {
+        credentials: { [suite]: tcCredentials },
+        maxSessions: options.keSessions ?? 4,
+        ...(scenario === "hostile" ? { crypto: hostileTcCrypto({ revoked, clock }) } : {}),
+      },
+      keepAlive: tcsoScenario ? SCENARIO_KEEPALIVE : { base: 0, jitter: 0 },
       log: (t) => note("TC", t),
       onKeDone: (o: KeOutcome) => {
         keOutcomes[o.status] = (keOutcomes[o.status] ?? 0) + 1;
@@ -208,6 +218,25 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
     display.node.setBdb("tcLinkKeyExchangeMethod", 0);
     display.node.setBdb("trustCenterRequiresKeyExchange", 0);
     let finished = false;
+    const hostile =
+      scenario === "hostile"
+        ? runHostileAttacks(
+            {
+              suite,
+              rng,
+              ca,
+              network,
+              clock,
+              tc,
+              tcEui64: SIM_TC_EUI,
+              tcDrops: () => tcStack.drops,
+              maxSessions: options.keSessions ?? 4,
+              meterEui64: meters[0].stack.eui64,
+              note,
+            },
+            revoked,
+          )
+        : undefined;
     const flow = (async () => {
       const ds = await display.node.start();
       display.join = ds.join.status;
@@ -246,7 +275,16 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
           : "keys missing or different",
       );
       await Promise.all(meterRuns);
-      if (scenario !== "default") {
+      if (hostile) {
+        attacks = await hostile;
+        const bad = attacks.filter((a) => !a.ok);
+        step(
+          "hostile attempts",
+          bad.length === 0,
+          `${attacks.length - bad.length}/${attacks.length} attacks met the expected outcome${bad.length ? `; wrong: ${bad.map((a) => a.attack).join(", ")}` : ""}`,
+        );
+      }
+      if (tcsoScenario) {
         await runTcsoPhase({
           scenario,
           clock,
@@ -333,9 +371,7 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
         keStatus: j.node.getBdb("keStatus"),
         linkKeys,
         noResourcesRetries: j.node.noResourcesRetries,
-        ...(scenario !== "default"
-          ? { tcso: j.node.tcsoOutcomes, keepAliveReads: j.node.keepAliveReads }
-          : {}),
+        ...(tcsoScenario ? { tcso: j.node.tcsoOutcomes, keepAliveReads: j.node.keepAliveReads } : {}),
       };
     });
     const noResourcesRetries = devices.reduce((a, d) => a + d.noResourcesRetries, 0);
@@ -371,6 +407,7 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
       },
       ...((options.timeline ?? n <= 20) ? { timeline: network.timeline } : {}),
       ...(options.capture ? { frames } : {}),
+      ...(attacks ? { attacks } : {}),
       keys,
     };
   } finally {

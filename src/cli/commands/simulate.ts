@@ -131,6 +131,7 @@ function toJson(r: SimulationResult, showKeys: boolean, files: Record<string, st
     })),
     trustCenter: r.trustCenter,
     steps: r.steps,
+    ...(r.attacks ? { attacks: r.attacks } : {}),
     stats: r.stats,
     ...(r.timeline ? { timeline: r.timeline } : {}),
     ...(Object.keys(files).length ? { files } : {}),
