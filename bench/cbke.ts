@@ -33,11 +33,24 @@ export interface BenchRunOptions {
   rounds: number;
   /** Calls per round. */
   inner: number;
+  /** Warm-up time before measuring (ms, default 300). */
+  warmupMs?: number;
 }
 
 /** Median microseconds per call of `fn` over `rounds` rounds of `inner` calls (after a warm-up). */
 export function medianUs(fn: () => void, opts: BenchRunOptions): number {
   return medianPair(fn, undefined, opts)[0];
+}
+
+/**
+ * The benchmark clock in µs: this process's CPU time (user + system, process.cpuUsage) when
+ * ZSE_BENCH_CLOCK is unset or "cpu", so other processes on a shared machine do not inflate the
+ * figures; wall time (performance.now) with ZSE_BENCH_CLOCK=wall.
+ */
+export function clockUs(): number {
+  if (process.env.ZSE_BENCH_CLOCK === "wall") return performance.now() * 1000;
+  const u = process.cpuUsage();
+  return u.user + u.system;
 }
 
 /** Medians of two functions measured in alternating rounds. */
@@ -46,16 +59,18 @@ export function medianPair(
   b: (() => void) | undefined,
   opts: BenchRunOptions,
 ): [number, number] {
-  for (let i = 0; i < Math.max(2, opts.inner); i++) {
+  // Warm-up by time, so the JIT has optimised the hot paths before anything is measured.
+  const until = performance.now() + (opts.warmupMs ?? 300);
+  for (let i = 0; i < 2 || performance.now() < until; i++) {
     a();
     b?.();
   }
   const ta: number[] = [];
   const tb: number[] = [];
   const time = (fn: () => void) => {
-    const s = performance.now();
+    const s = clockUs();
     for (let i = 0; i < opts.inner; i++) fn();
-    return ((performance.now() - s) * 1000) / opts.inner;
+    return (clockUs() - s) / opts.inner;
   };
   for (let r = 0; r < opts.rounds; r++) {
     ta.push(time(a));

@@ -36,6 +36,14 @@ export const sect283k1: KoblitzCurve = new KoblitzCurveImpl({
   gy: 0x01ccda380f1c9e318d90f95d07e5426fe87e45c0e8184698e45962364e34116177dd2259n,
 });
 
+/**
+ * Builds a curve's lazily built tables now (wide table of G, field tables), e.g. at the start of
+ * a server or a benchmark; otherwise they are built after a few uses.
+ */
+export function prepareCurve(c: KoblitzCurve): void {
+  (c as KoblitzCurveImpl).prepare();
+}
+
 /** The curve of a CBKE suite: 1 -> sect163k1, 2 -> sect283k1. */
 export function curveForSuite(suite: 1 | 2): KoblitzCurve {
   if (suite === 1) return sect163k1;

@@ -8,8 +8,6 @@
  */
 
 import type { KeCrypto, KeSuiteCredentials } from "../engine/ke-types.js";
-import { type TcSupervisorAction, tcsoStatusName } from "../engine/keepalive-types.js";
-import { TcSupervisor, type TcSupervisorOptions } from "../engine/tcso-supervisor.js";
 import type { Eui64Hex } from "../engine/types.js";
 import type { Scheduler } from "../net/sim/clock.js";
 import type { CommandIndication, DataIndication, JoinerTransport, JoinResult } from "../net/transport.js";
@@ -22,11 +20,12 @@ import {
   encodeReadAttributesResponse,
 } from "../zcl/foundation.js";
 import { decodeZclFrame, encodeZclFrame } from "../zcl/header.js";
-import { CLUSTER_KEEP_ALIVE, CLUSTER_KEY_ESTABLISHMENT, GlobalCommand, PROFILE_SE } from "../zcl/ids.js";
+import { CLUSTER_KEY_ESTABLISHMENT, GlobalCommand, PROFILE_SE } from "../zcl/ids.js";
 import { ZclStatus } from "../zcl/status.js";
 import { cbkeCrypto } from "./cbke-crypto.js";
 import { KeHost } from "./ke-host.js";
 import type { KeOutcome } from "./ke-runner.js";
+import type { TcSupervisorHost } from "./keepalive-host.js";
 import {
   type BdbAttributes,
   bdbDefaults,
@@ -83,12 +82,6 @@ export class SeNode {
   noResourcesRetries = 0;
   private keEndpoints = new Map<Eui64Hex, number>();
   private readonly rng: Rng;
-  private supervisor: TcSupervisor | undefined;
-  private supervisorTimers = new Map<string, number>();
-  /** Final TCSO statuses, in order (SUCCESS, REJOIN_PREV, NOT_FOUND, FATAL). */
-  readonly tcsoOutcomes: { status: string; tc: Eui64Hex; at: number }[] = [];
-  /** Successful keep-alive reads. */
-  keepAliveReads = 0;
 
   constructor(options: SeNodeOptions) {
     checkStartupConfig(options.config);
@@ -138,6 +131,22 @@ export class SeNode {
 
   get eui64(): Eui64Hex {
     return this.transport.eui64;
+  }
+
+  /** The keep-alive client + Trust Center Swap-Out once attached (src/node/keepalive-host.ts). */
+  tcSupervisor: TcSupervisorHost | undefined;
+  /** ZbStartupTcsoStart: runs Trust Center Swap-Out now (seed 6.2). */
+  startTcso(): void {
+    this.requireTcSupervisor().startTcso();
+  }
+  /** ZbZclKeepAliveClientStart: (re)starts the keep-alive client; ends a halted TCSO. */
+  keepAliveClientStart(): void {
+    this.requireTcSupervisor().keepAliveClientStart();
+  }
+  private requireTcSupervisor(): TcSupervisorHost {
+    if (!this.tcSupervisor)
+      throw new ZseError("BAD_STATE", `node ${this.eui64}: no keep-alive client attached (not joined yet)`);
+    return this.tcSupervisor;
   }
 
   /** ZbBdbGetIndex. */
@@ -257,131 +266,6 @@ export class SeNode {
     return { ...outcome, durationMs: this.scheduler.now() - start };
   }
 
-  /**
-   * Starts the Trust Center Keep-Alive client and TCSO (SE 07-5356 5.4.2.2.3.4; seed 6.2):
-   * reads the TC's Keep-Alive Base/Jitter APS-encrypted, and after three failed reads runs
-   * Trust Center Swap-Out, reporting to `config.cbke.tcsoCallback`. BAD_STATE before joining.
-   */
-  startKeepAlive(options: Pick<TcSupervisorOptions, "keepAlive" | "tcso"> = {}): void {
-    const tc = this.transport.trustCenter;
-    if (!tc) throw new ZseError("BAD_STATE", `keep-alive on ${this.eui64}: not joined`);
-    this.supervisor = new TcSupervisor({
-      ...options,
-      tc,
-      rng: this.rng,
-      callback: (status) => {
-        const name = tcsoStatusName(status);
-        this.log(`TCSO callback: ${name}`);
-        return this.config.cbke.tcsoCallback?.(name) ?? true;
-      },
-    });
-    this.applySupervisor(this.supervisor.keepAliveClientStart(this.scheduler.now()));
-  }
-
-  /** ZbZclKeepAliveClientStart: restarts a halted keep-alive client. */
-  keepAliveClientStart(): void {
-    if (this.supervisor) this.applySupervisor(this.supervisor.keepAliveClientStart(this.scheduler.now()));
-  }
-
-  /** ZbStartupTcsoStart: runs TCSO now (after the application halted it). */
-  startTcso(): void {
-    if (this.supervisor) this.applySupervisor(this.supervisor.startTcso(this.scheduler.now()));
-  }
-
-  /** The keep-alive/TCSO state ("idle", "keepalive", "tcso", "halted"). */
-  get supervisorState(): string {
-    return this.supervisor?.state ?? "idle";
-  }
-
-  private applySupervisor(actions: readonly TcSupervisorAction[]): void {
-    const sup = this.supervisor;
-    if (!sup) return;
-    const now = () => this.scheduler.now();
-    for (const a of actions) {
-      switch (a.kind) {
-        case "timer": {
-          const old = this.supervisorTimers.get(a.name);
-          if (old !== undefined) this.scheduler.cancel(old);
-          this.supervisorTimers.set(
-            a.name,
-            this.scheduler.at(a.at, () => {
-              this.supervisorTimers.delete(a.name);
-              this.applySupervisor(sup.handleTimer(a.name, now()));
-            }),
-          );
-          break;
-        }
-        case "cancel": {
-          const old = this.supervisorTimers.get(a.name);
-          if (old !== undefined) this.scheduler.cancel(old);
-          this.supervisorTimers.delete(a.name);
-          break;
-        }
-        case "send":
-          void this.transport.sendData({
-            to: a.to,
-            dstEndpoint: a.endpoint ?? this.config.cbke.endpoint,
-            srcEndpoint: this.config.cbke.endpoint,
-            cluster: a.cluster,
-            profile: PROFILE_SE,
-            payload: a.frame,
-            apsSecurity: a.apsSecurity,
-            label: "Read Attributes (Keep-Alive Base, Jitter)",
-          });
-          break;
-        case "key":
-          this.transport.setLinkKey(a.partner, a.key, KEY_LABEL.cbke);
-          break;
-        case "discover":
-          void this.transport
-            .matchDescriptor({ target: a.target, profile: a.profile, inClusters: [a.cluster] })
-            .then((eps) => this.applySupervisor(sup.discoveryResult(now(), eps.length ? eps : null)));
-          break;
-        case "keepalive-result":
-          if (a.ok) this.keepAliveReads++;
-          if (!a.ok)
-            this.log(
-              `keep-alive ${a.step} failed (${a.failures} in a row)${a.reason ? `: ${a.reason}` : ""}`,
-            );
-          else if (this.keepAliveReads === 1)
-            this.log(`keep-alive: base ${a.params.base} min, jitter ${a.params.jitter} s`);
-          break;
-        case "tc-unreachable":
-          this.log(`Trust Center ${a.tc} unreachable: Trust Center Swap-Out`);
-          break;
-        case "tcso-status": {
-          const name = tcsoStatusName(a.status);
-          if (name !== "DISCOVERY_UNDERWAY") this.tcsoOutcomes.push({ status: name, tc: a.tc, at: now() });
-          break;
-        }
-        case "tcso-rejoin": {
-          const key = this.config.preconfiguredLinkKey;
-          if (!key) {
-            this.applySupervisor(sup.rejoinResult(now(), null));
-            break;
-          }
-          void this.transport
-            .join({ preconfiguredKey: key, label: KEY_LABEL.installCode, rejoin: true })
-            .then((r) =>
-              this.applySupervisor(
-                sup.rejoinResult(now(), r.status === "SUCCESS" ? (r.trustCenter ?? null) : null),
-              ),
-            );
-          break;
-        }
-        case "tcso-scan":
-          // the simulated network has one channel, already tried by the rejoin on it
-          this.applySupervisor(sup.scanResult(now(), null));
-          break;
-        case "tcso-cbke":
-          void this.keWithDevice(a.partner).then((o) =>
-            this.applySupervisor(sup.cbkeResult(now(), o.status === "SUCCESS")),
-          );
-          break;
-      }
-    }
-  }
-
   /** Reads a meter's InstantaneousDemand over APS security; undefined when no answer came. */
   async readDemand(meter: Eui64Hex): Promise<number | undefined> {
     const seq = this.zclSeq++ & 0xff;
@@ -457,17 +341,6 @@ export class SeNode {
   }
 
   private async onData(d: DataIndication): Promise<void> {
-    if (d.cluster === CLUSTER_KEEP_ALIVE && d.profile === PROFILE_SE && this.supervisor) {
-      const rx = {
-        from: d.from,
-        endpoint: d.srcEndpoint,
-        cluster: d.cluster,
-        frame: d.payload,
-        apsSecured: d.apsSecured,
-      };
-      this.applySupervisor(this.supervisor.handleFrame(rx, this.scheduler.now()));
-      return;
-    }
     if (d.cluster !== CLUSTER_METERING || d.profile !== PROFILE_SE) return;
     let zcl: ReturnType<typeof decodeZclFrame>;
     try {

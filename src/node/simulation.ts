@@ -19,10 +19,10 @@ import { ZseError } from "../util/errors.js";
 import { SeededRng } from "../util/rng.js";
 import type { KeOutcome } from "./ke-runner.js";
 import { type AttackRecord, hostileTcCrypto, runHostileAttacks } from "./scenario-hostile.js";
-import { runTcsoPhase, SCENARIO_KEEPALIVE, type ScenarioJoiner } from "./scenario-tcso.js";
 import { SeNode } from "./se-node.js";
 import { simulationCa } from "./sim-ca.js";
 import { seDefaults, ZCL_DEVICE_IN_PREMISE_DISPLAY } from "./startup.js";
+import { type DeviceTcsoReport, runTcsoSimulation } from "./tcso-scenario.js";
 import { TrustCenter } from "./trust-center.js";
 
 export const SCENARIOS = ["default", "tcso", "tc-outage", "hostile"] as const;
@@ -58,9 +58,8 @@ export interface DeviceReport {
   /** With whom the node holds link keys at the end, and how each was made. */
   linkKeys: { partner: string; key: string; how: string }[];
   noResourcesRetries: number;
-  /** Keep-alive scenarios: final TCSO statuses and successful keep-alive reads. */
-  tcso?: { status: string; tc: Eui64Hex; at: number }[];
-  keepAliveReads?: number;
+  /** Keep-alive and Trust Center Swap-Out (scenarios tcso, tc-outage). */
+  tcso?: DeviceTcsoReport;
 }
 
 export interface Step {
@@ -85,7 +84,10 @@ export interface SimulationResult {
   steps: Step[];
   stats: {
     virtualMs: number;
+    /** CPU of the network run (joins, KE, frames), after the CA issued every certificate. */
     cpuMs: number;
+    /** CPU of the set-up: CA key, certificate issuance, nodes. */
+    setupCpuMs?: number;
     wallMs: number;
     handshakes: number;
     handshakesPerCpuSecond: number;
@@ -106,17 +108,19 @@ export interface SimulationResult {
 export const SIM_TC_EUI = "00124b000000ff01";
 export const simMeterEui = (i: number) => `00124b0001${(i + 1).toString(16).padStart(6, "0")}`;
 export const SIM_DISPLAY_EUI = "00124b0002000001";
-/** The replacement Trust Center of the "tcso" scenario. */
-export const SIM_TC2_EUI = "00124b000000ff02";
 const VIRTUAL_LIMIT_MS = 48 * 3600_000;
 
-interface Joiner extends ScenarioJoiner {
+interface Joiner {
+  name: string;
+  node: SeNode;
+  stack: SimStack;
   role: "meter" | "display";
   join?: string;
 }
 
 export async function runSimulation(options: SimulationOptions = {}): Promise<SimulationResult> {
   const scenario = options.scenario ?? "default";
+  if (scenario === "tcso" || scenario === "tc-outage") return runTcsoSimulation({ ...options, scenario });
   const suite = options.suite ?? 2;
   const n = options.devices ?? 1;
   const seed = options.seed ?? 1;
@@ -142,8 +146,6 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
   const tcCredentials = ca.issue(SIM_TC_EUI);
   const tcStore: Store = options.db ? new SqliteStore(options.db) : new MemoryStore();
   const keOutcomes: Record<string, number> = {};
-  const tcEuis: Eui64Hex[] = [SIM_TC_EUI];
-  const tcsoScenario = scenario === "tcso" || scenario === "tc-outage";
   const revoked = { certificates: [] as Uint8Array[] };
   let attacks: AttackRecord[] | undefined;
   try {
@@ -158,7 +160,6 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
         maxSessions: options.keSessions ?? 4,
         ...(scenario === "hostile" ? { crypto: hostileTcCrypto({ revoked, clock }) } : {}),
       },
-      keepAlive: tcsoScenario ? SCENARIO_KEEPALIVE : { base: 0, jitter: 0 },
       log: (t) => note("TC", t),
       onKeDone: (o: KeOutcome) => {
         keOutcomes[o.status] = (keOutcomes[o.status] ?? 0) + 1;
@@ -166,7 +167,6 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
     });
     tc.start();
     const joiners: Joiner[] = [];
-    const installCodes: [Eui64Hex, Uint8Array][] = [];
     const make = (eui64: Eui64Hex, name: string, role: "meter" | "display"): Joiner => {
       const ic = makeInstallCode(rng.bytes(16));
       const config = seDefaults();
@@ -176,12 +176,6 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
       if (role === "display") config.cbke.deviceId = ZCL_DEVICE_IN_PREMISE_DISPLAY;
       tc.addDeviceLinkKeyByInstallCode(eui64, ic.installCode);
       const stack = new SimStack({ network, eui64, name, store: new MemoryStore(), rng });
-      const callbacks: string[] = [];
-      config.cbke.tcsoCallback = (status) => {
-        callbacks.push(status);
-        return true;
-      };
-      installCodes.push([eui64, ic.installCode]);
       const node = new SeNode({
         transport: stack,
         config,
@@ -190,7 +184,7 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
         role,
         log: (t) => note(name, t),
       });
-      const j: Joiner = { name, node, stack, role, callbacks };
+      const j = { name, node, stack, role };
       joiners.push(j);
       return j;
     };
@@ -284,41 +278,10 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
           `${attacks.length - bad.length}/${attacks.length} attacks met the expected outcome${bad.length ? `; wrong: ${bad.map((a) => a.attack).join(", ")}` : ""}`,
         );
       }
-      if (tcsoScenario) {
-        await runTcsoPhase({
-          scenario,
-          clock,
-          network,
-          joiners,
-          tc,
-          note,
-          step,
-          replaceTc: () => {
-            const stack2 = new SimStack({
-              network,
-              eui64: SIM_TC2_EUI,
-              name: "TC2",
-              store: new MemoryStore(),
-              rng,
-            });
-            const tc2 = new TrustCenter({
-              transport: stack2,
-              store: new MemoryStore(),
-              rng,
-              scheduler: clock,
-              ke: { credentials: { [suite]: ca.issue(SIM_TC2_EUI) }, maxSessions: options.keSessions ?? 4 },
-              keepAlive: SCENARIO_KEEPALIVE,
-              log: (t) => note("TC2", t),
-            });
-            for (const [eui, code] of installCodes) tc2.addDeviceLinkKeyByInstallCode(eui, code);
-            tc2.start();
-            tcEuis.push(SIM_TC2_EUI);
-            return tc2;
-          },
-        });
-      }
       finished = true;
     })();
+    const setup = process.cpuUsage(cpu0);
+    const cpuRun0 = process.cpuUsage();
     await clock.run({ stop: () => finished, until: VIRTUAL_LIMIT_MS });
     if (!finished)
       step(
@@ -342,21 +305,17 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
       `${withKey}/${n} meters hold a TC link key the TC holds too`,
     );
 
-    const cpu = process.cpuUsage(cpu0);
+    const cpu = process.cpuUsage(cpuRun0);
     const cpuMs = (cpu.user + cpu.system) / 1000;
     const handshakes = (keOutcomes.SUCCESS ?? 0) + (display.node.getBdb("keStatus") === "SUCCESS" ? 1 : 0);
     const keys: { key: Uint8Array; label: string }[] = [{ key: tc.getNetworkKey(), label: "network key" }];
     const devices: DeviceReport[] = joiners.map((j) => {
       const linkKeys: DeviceReport["linkKeys"] = [];
-      for (const partner of [...tcEuis, ...joiners.map((o) => o.stack.eui64)]) {
+      for (const partner of [SIM_TC_EUI, ...joiners.map((o) => o.stack.eui64)]) {
         const k = j.stack.getLinkKey(partner);
         if (!k || partner === j.stack.eui64) continue;
         const partnerName =
-          partner === SIM_TC_EUI
-            ? "TC"
-            : partner === SIM_TC2_EUI
-              ? "TC2"
-              : (joiners.find((o) => o.stack.eui64 === partner)?.name ?? partner);
+          partner === SIM_TC_EUI ? "TC" : (joiners.find((o) => o.stack.eui64 === partner)?.name ?? partner);
         linkKeys.push({ partner: partnerName, key: toHex(k), how: j.stack.linkKeyLabel(partner) ?? "" });
         keys.push({ key: k, label: `${j.name} <-> ${partnerName}: ${j.stack.linkKeyLabel(partner)}` });
       }
@@ -371,7 +330,6 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
         keStatus: j.node.getBdb("keStatus"),
         linkKeys,
         noResourcesRetries: j.node.noResourcesRetries,
-        ...(tcsoScenario ? { tcso: j.node.tcsoOutcomes, keepAliveReads: j.node.keepAliveReads } : {}),
       };
     });
     const noResourcesRetries = devices.reduce((a, d) => a + d.noResourcesRetries, 0);
@@ -392,6 +350,7 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
       stats: {
         virtualMs: clock.now(),
         cpuMs: Math.round(cpuMs),
+        setupCpuMs: Math.round((setup.user + setup.system) / 1000),
         wallMs: Math.round(performance.now() - wall0),
         handshakes,
         handshakesPerCpuSecond: handshakes ? Math.round((handshakes / cpuMs) * 1000 * 10) / 10 : 0,

@@ -8,7 +8,6 @@
  * from the same Store carries on with every device's keys and the frame counters.
  */
 import type { KeCrypto, KeSuiteCredentials } from "../engine/ke-types.js";
-import { KeepAliveServer } from "../engine/keepalive-server.js";
 import type { Eui64Hex } from "../engine/types.js";
 import type { Scheduler } from "../net/sim/clock.js";
 import type { CommandIndication, CoordinatorTransport } from "../net/transport.js";
@@ -18,7 +17,7 @@ import { fromHex, toHex } from "../util/bytes.js";
 import { ZseError } from "../util/errors.js";
 import { parseEui64 } from "../util/eui64.js";
 import type { Rng } from "../util/rng.js";
-import { CLUSTER_KEEP_ALIVE, CLUSTER_KEY_ESTABLISHMENT, PROFILE_SE } from "../zcl/ids.js";
+import { CLUSTER_KEY_ESTABLISHMENT, PROFILE_SE } from "../zcl/ids.js";
 import { cbkeCrypto } from "./cbke-crypto.js";
 import { KeHost } from "./ke-host.js";
 import type { KeOutcome } from "./ke-runner.js";
@@ -43,11 +42,6 @@ export interface TrustCenterOptions {
     endpoint?: number;
     crypto?: KeCrypto;
   };
-  /**
-   * The Trust Center Keep-Alive server (SE 07-5356 5.4.2.2.3.4; seed tc_keepalive_server_enable):
-   * Base minutes and Jitter seconds, 0 = the defaults (10 min, 300 s). Omitted: no server.
-   */
-  keepAlive?: { base: number; jitter: number };
   /** Every KE the TC answered, as it ends. */
   onKeDone?: (outcome: KeOutcome) => void;
   /** Receives one line per notable event (admitted, refused, key sent). */
@@ -69,7 +63,6 @@ export class TrustCenter {
   private readonly installCodeRequired: boolean;
   private readonly scheduler: Scheduler;
   readonly ke: KeHost | undefined;
-  readonly keepAlive: KeepAliveServer | undefined;
   private readonly log: (text: string) => void;
   private networkKey: Uint8Array;
   /** Devices refused at join, with the reason (for reports and tests). */
@@ -89,45 +82,14 @@ export class TrustCenter {
       this.store.set("tc.networkKey", toHex(this.networkKey));
     }
     const endpoint = options.ke?.endpoint ?? ZB_ENDPOINT_CBKE_DEFAULT;
-    if (options.keepAlive) {
-      const server = new KeepAliveServer(options.keepAlive);
-      this.keepAlive = server;
-      this.transport.on("data", (d) => {
-        if (d.cluster !== CLUSTER_KEEP_ALIVE || d.profile !== PROFILE_SE) return;
-        const rx = {
-          from: d.from,
-          endpoint: d.srcEndpoint,
-          cluster: d.cluster,
-          frame: d.payload,
-          apsSecured: d.apsSecured,
-        };
-        for (const a of server.handleFrame(rx, this.scheduler.now())) {
-          void this.transport.sendData({
-            to: a.to,
-            dstEndpoint: a.endpoint ?? d.srcEndpoint,
-            srcEndpoint: endpoint,
-            cluster: a.cluster,
-            profile: PROFILE_SE,
-            payload: a.frame,
-            apsSecurity: a.apsSecurity,
-            label: "Read Attributes Response (Keep-Alive Base, Jitter)",
-          });
-        }
-      });
-    }
-    if (options.ke || options.keepAlive) {
+    if (options.ke) {
       this.transport.registerEndpoint({
         endpoint,
         profile: PROFILE_SE,
         deviceId: ZCL_DEVICE_METER,
-        inClusters: [
-          ...(options.ke ? [CLUSTER_KEY_ESTABLISHMENT] : []),
-          ...(options.keepAlive ? [CLUSTER_KEEP_ALIVE] : []),
-        ],
-        outClusters: options.ke ? [CLUSTER_KEY_ESTABLISHMENT] : [],
+        inClusters: [CLUSTER_KEY_ESTABLISHMENT],
+        outClusters: [CLUSTER_KEY_ESTABLISHMENT],
       });
-    }
-    if (options.ke) {
       const onKeDone = options.onKeDone ?? (() => {});
       this.ke = new KeHost({
         transport: this.transport,

@@ -1,9 +1,10 @@
 import { strict as assert } from "node:assert";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import Database from "better-sqlite3";
+import fc from "fast-check";
 import { CaRegistry, type CertificateRecord, serialHex } from "../../src/ca/registry.js";
 import { isZseError } from "../../src/util/errors.js";
 
@@ -178,6 +179,89 @@ describe("CA registry batches refuse taken subjects", () => {
       );
       assert.ok(r.createBatch({ params: "r", suite: 1, count: 2, firstSubject: 0x15n, now: 6 }));
       r.close();
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+});
+
+describe("CA registry invariants under random operation sequences (fast-check)", () => {
+  it("issue/revoke in any order: serials unique, at most one live certificate per subject and suite", () => {
+    type Op =
+      | { kind: "issue"; suite: 1 | 2; subject: number }
+      | { kind: "revokeSubject"; subject: number }
+      | { kind: "revokeSerial"; pick: number };
+    const op = fc.oneof(
+      fc.record({
+        kind: fc.constant("issue" as const),
+        suite: fc.constantFrom(1 as const, 2 as const),
+        subject: fc.integer({ min: 0, max: 3 }),
+      }),
+      fc.record({ kind: fc.constant("revokeSubject" as const), subject: fc.integer({ min: 0, max: 3 }) }),
+      fc.record({ kind: fc.constant("revokeSerial" as const), pick: fc.nat() }),
+    );
+    const dir = tmp();
+    let run = 0;
+    try {
+      fc.assert(
+        fc.property(fc.array(op, { maxLength: 25 }), (ops: Op[]) => {
+          const sub = join(dir, String(run++));
+          mkdirSync(sub);
+          const r = CaRegistry.create({ dir: sub, issuer: "1112131415161718", now: 0 });
+          const live = new Map<string, string>(); // suite:subject -> serial
+          const all: string[] = [];
+          try {
+            for (const o of ops) {
+              if (o.kind === "issue") {
+                const subject = o.subject.toString(16).padStart(16, "0");
+                const key = `${o.suite}:${subject}`;
+                try {
+                  r.transaction(() => {
+                    const serial = serialHex(r.allocateSerials(1));
+                    r.insert(rec({ serial, suite: o.suite, subject, certificate: `c${serial}` }));
+                    live.set(key, serial);
+                    all.push(serial);
+                  });
+                } catch (e) {
+                  assert.ok(isZseError(e, "EXISTS") && live.has(key), String(e));
+                }
+              } else if (o.kind === "revokeSubject") {
+                const subject = o.subject.toString(16).padStart(16, "0");
+                const expected = [...live.entries()].filter(([k]) => k.endsWith(`:${subject}`));
+                try {
+                  const out = r.revoke({ subject, now: 1 });
+                  assert.deepEqual(out.map((c) => c.serial).sort(), expected.map(([, s]) => s).sort());
+                } catch (e) {
+                  assert.ok(isZseError(e, "NOT_FOUND") && expected.length === 0, String(e));
+                }
+                for (const [k] of expected) live.delete(k);
+              } else if (all.length > 0) {
+                const serial = all[o.pick % all.length];
+                const wasLive = [...live.entries()].find(([, s]) => s === serial);
+                try {
+                  r.revoke({ serial, now: 1 });
+                  assert.ok(wasLive);
+                  live.delete(wasLive[0]);
+                } catch (e) {
+                  assert.ok(isZseError(e, "BAD_STATE") && !wasLive, String(e));
+                }
+              }
+              assert.deepEqual(r.check(), []);
+            }
+            const rows = r.list();
+            assert.equal(new Set(rows.map((x) => x.serial)).size, rows.length);
+            assert.equal(rows.filter((x) => x.revokedAt === null).length, live.size);
+            // the serial counter never goes back: serials rise in issue order
+            assert.deepEqual(
+              rows.map((x) => x.serial),
+              [...rows.map((x) => x.serial)].sort(),
+            );
+          } finally {
+            r.close();
+          }
+        }),
+        { numRuns: 25, seed: 77 },
+      );
     } finally {
       rmSync(dir, { recursive: true });
     }

@@ -13,6 +13,7 @@ import {
   type CurvePoint,
   curveForSuite,
   type KoblitzCurve,
+  prepareCurve,
   sect163k1,
   sect283k1,
 } from "../../src/crypto/curves.js";
@@ -48,7 +49,7 @@ for (const [suite, c] of [
   const pointHex = (p: CurvePoint) => toHex(c.encodePoint(p));
 
   describe(`${c.name} (SEC 2 v2, CBKE suite ${suite})`, () => {
-    it("parameters: sizes, G as OpenSSL has it, n*G = infinity, (n-1)*G = -G", () => {
+    it("parameters: sizes, G as OpenSSL has it, n*G = infinity, (n-1)*G = -G (before and after prepare)", () => {
       assert.equal(curveForSuite(suite), c);
       assert.equal(c.fieldBytes, Math.ceil(c.m / 8));
       assert.equal(c.pointBytes, c.fieldBytes + 1);
@@ -60,6 +61,16 @@ for (const [suite, c] of [
       assert.ok(c.isInfinity(c.mulBase(0n, { secret: true })));
       assert.throws(() => c.mulBase(-1n), { code: "BAD_SCALAR" });
       assert.throws(() => c.mulBase(1n << BigInt(c.m + 3)), { code: "BAD_SCALAR" });
+      // the wide table of G (built after a few uses or by prepareCurve) gives the same points
+      const ks = [5n, c.n - 5n, c.randomScalar(rng)];
+      const before = ks.flatMap((k) => [pointHex(c.mulBase(k)), pointHex(c.mulBase(k, { secret: true }))]);
+      prepareCurve(c);
+      const after = ks.flatMap((k) => [pointHex(c.mulBase(k)), pointHex(c.mulBase(k, { secret: true }))]);
+      assert.deepEqual(after, before);
+      assert.deepEqual(
+        before.filter((_, i) => i % 2 === 0),
+        ks.map((k) => opensslPublic(c, k)),
+      );
     });
 
     it(`k*G equals OpenSSL's public key for ${N_RANDOM} random k (public and secret paths)`, () => {
@@ -227,9 +238,38 @@ for (const [suite, c] of [
       assert.ok(c.isInfinity(c.mul(T, 2n, { secret: true })));
       assert.ok(c.equals(c.mul(T, 7n, { secret: true }), T));
       assert.ok(c.equals(c.mul(T, 7n), T));
+      if (c.cofactor === 4n) {
+        // the points of order 4 have x = 1 (x(2P) = x^2 + 1/x^2 = 0); the secret path uses the ladder
+        const x1 = new Uint8Array(c.pointBytes);
+        x1[0] = 2;
+        x1[c.pointBytes - 1] = 1;
+        const P4 = c.decodePoint(x1);
+        assert.ok(c.equals(c.add(P4, P4), T));
+        assert.ok(c.isInfinity(c.mul(P4, 4n)));
+        for (const k of [1n, 2n, 3n, 5n, 6n, c.randomScalar(rng)]) {
+          assert.ok(c.equals(c.mul(P4, k, { secret: true }), c.mul(P4, k)), `k=${k}`);
+        }
+        assert.ok(c.equals(c.mul(P4, 3n), c.negate(P4)));
+        const seqs = new Set<string>();
+        for (const k of [1n, 4n, 7n, c.n - 1n]) {
+          fieldStats.reset();
+          fieldStats.enabled = true;
+          try {
+            c.mul(P4, k, { secret: true });
+          } finally {
+            fieldStats.enabled = false;
+          }
+          seqs.add(
+            `${fieldStats.mul}/${fieldStats.sqr}/${fieldStats.inv}/${fieldStats.lin}/${fieldStats.sequence}`,
+          );
+        }
+        assert.equal(seqs.size, 1, [...seqs].join(" "));
+      }
     });
 
     it("the secret path runs the same field-operation sequence for every scalar", () => {
+      // the lazily built tables change the sequence once, at a use count, never with k
+      prepareCurve(c);
       const P = c.mulBase(c.randomScalar(rng));
       const counts = [new Set<string>(), new Set<string>()];
       const scalars = [
@@ -250,7 +290,9 @@ for (const [suite, c] of [
           } finally {
             fieldStats.enabled = false;
           }
-          counts[i].add(`${fieldStats.mul}/${fieldStats.sqr}/${fieldStats.inv}/${fieldStats.sequence}`);
+          counts[i].add(
+            `${fieldStats.mul}/${fieldStats.sqr}/${fieldStats.inv}/${fieldStats.lin}/${fieldStats.sequence}`,
+          );
           assert.ok(fieldStats.mul > c.m);
         }
       }

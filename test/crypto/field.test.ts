@@ -122,6 +122,18 @@ for (const { name, F, f } of CASES) {
         }),
         params,
       );
+      // every basis element z^i against sum_j (z^i)^(2^j) with the field's squaring
+      for (let i = 0; i < m; i++) {
+        const z = F.zero();
+        z[i >>> 5] = 1 << (i & 31);
+        const t = F.zero();
+        for (let j = 0; j < m; j++) {
+          F.add(t, t, z);
+          F.sqr(z, z);
+        }
+        assert.ok(F.toBigInt(t) < 2n, `Tr(z^${i}) not in GF(2)`);
+        assert.equal(F.trace(fe(1n << BigInt(i))), t[0], `Tr(z^${i})`);
+      }
       for (const a of [1n, 2n, 0x12345n, 1n << BigInt(m - 1)]) {
         let t = 0n;
         let s = a;

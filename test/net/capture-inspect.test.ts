@@ -18,7 +18,17 @@ import {
 import { toHex } from "../../src/util/bytes.js";
 import { isZseError } from "../../src/util/errors.js";
 import { zse } from "../support/cli.js";
-import { buildSeCapture, captureKeys, meter, networkKey, s1, s2, tc, toPcap } from "../support/se-capture.js";
+import {
+  appLinkKey,
+  buildSeCapture,
+  captureKeys,
+  meter,
+  networkKey,
+  s1,
+  s2,
+  tc,
+  toPcap,
+} from "../support/se-capture.js";
 
 const pcap = toPcap(buildSeCapture({ fcs: true }), LINKTYPE_IEEE802_15_4_WITHFCS);
 
@@ -26,12 +36,16 @@ describe("inspectCapture (SE 07-5356 C.3.1 KE, A.3.5 Keep-Alive)", () => {
   const r = inspectCapture(pcap, { keys: captureKeys });
 
   it("decrypts every frame and learns the network key from the Transport Key", () => {
-    assert.equal(r.frames, 29);
+    assert.equal(r.frames, 32);
     assert.deepEqual(r.undecrypted, []);
     assert.deepEqual(r.malformed, []);
-    assert.equal(r.learnedKeys.length, 1);
-    assert.equal(r.learnedKeys[0].key, toHex(networkKey));
-    assert.equal(r.learnedKeys[0].frame, 4);
+    assert.deepEqual(
+      r.learnedKeys.map((k) => [k.frame, k.keyType, k.key]),
+      [
+        [4, "network", toHex(networkKey)],
+        [31, "applicationLink", toHex(appLinkKey)],
+      ],
+    );
   });
 
   it("finds the MAC association that gave the meter its short address", () => {
@@ -102,12 +116,7 @@ describe("inspectCapture (SE 07-5356 C.3.1 KE, A.3.5 Keep-Alive)", () => {
     const r2 = inspectCapture(pcap, { keys: captureKeys.slice(0, 1) });
     assert.deepEqual(
       r2.undecrypted.map((u) => [u.layer, u.reason]),
-      [
-        ["aps", "MIC_FAILED"],
-        ["aps", "MIC_FAILED"],
-        ["aps", "MIC_FAILED"],
-        ["aps", "MIC_FAILED"],
-      ],
+      Array.from({ length: 7 }, () => ["aps", "MIC_FAILED"]),
     );
     assert.equal(r2.keepAlive.length, 0);
     assert.equal(r2.keyEstablishment.length, 3, "KE frames need only the network key");
@@ -115,7 +124,7 @@ describe("inspectCapture (SE 07-5356 C.3.1 KE, A.3.5 Keep-Alive)", () => {
 
   it("without any key nothing past the NWK header is read (NO_KEY), and nothing throws", () => {
     const r3 = inspectCapture(pcap);
-    assert.equal(r3.undecrypted.filter((u) => u.layer === "nwk" && u.reason === "NO_KEY").length, 25);
+    assert.equal(r3.undecrypted.filter((u) => u.layer === "nwk" && u.reason === "NO_KEY").length, 28);
     assert.equal(r3.keyEstablishment.length, 0);
   });
 

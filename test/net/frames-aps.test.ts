@@ -207,6 +207,22 @@ describe("APS security (05-3474 4.4.1)", () => {
     assert.deepEqual(d.frame.payload, f.payload);
   });
 
+  it("APS commands under the data key carry the extended nonce by default; explicit false is honoured", () => {
+    const rk: ApsFrame = {
+      type: "command",
+      counter: 1,
+      command: { command: "requestKey", keyType: "trustCenterLink" },
+    };
+    const b = encodeApsFrame(rk, { security: { key: linkKey, frameCounter: 2, source: dev } });
+    assert.equal(b[2], 0x20, "security control: data key, extended nonce");
+    assert.ok(decodeApsFrame(b, { linkKeys: () => [linkKey] }).ok);
+    const c = encodeApsFrame(rk, {
+      security: { key: linkKey, frameCounter: 2, source: dev, extendedNonce: false },
+    });
+    assert.equal(c[2], 0x00);
+    assert.ok(decodeApsFrame(c, { linkKeys: () => [linkKey], source: dev }).ok);
+  });
+
   it("a secured acknowledgement carries only the MIC", () => {
     const a: ApsFrame = {
       type: "ack",

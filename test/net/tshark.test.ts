@@ -14,6 +14,7 @@ import { formatKeysFile } from "../../src/net/keys-file.js";
 import { LINKTYPE_IEEE802_15_4_NOFCS, LINKTYPE_IEEE802_15_4_WITHFCS } from "../../src/net/pcap.js";
 import { fromHex, toHex } from "../../src/util/bytes.js";
 import {
+  appLinkKey,
   buildSeCapture,
   captureKeys,
   meter,
@@ -24,6 +25,7 @@ import {
   s2,
   tc,
   toPcap,
+  u2,
 } from "../support/se-capture.js";
 import { PI_WARN, runTshark, type TsharkFrame, tsharkAvailable } from "../support/tshark.js";
 
@@ -55,6 +57,8 @@ const FIELDS = [
   "zbee_aps.cmd.key_type",
   "zbee_aps.cmd.key",
   "zbee_aps.cmd.dst",
+  "zbee_aps.cmd.partner",
+  "zbee_aps.cmd.init_flag",
   "zbee_aps.cmd.src",
   "zbee_zdp.in_cluster",
   "zbee_zdp.endpoint",
@@ -256,6 +260,22 @@ describe("Wireshark reads and decrypts our frames (tshark)", { skip }, () => {
     assert.ok(f["zbee.sec.decryption_key"]?.some((l) => /CBKE suite 2/.test(l)));
     assert.equal(one(f, "zbee_zcl_se.ke.attr_id"), "0x0000");
     assert.equal(one(f, "zbee_zcl.attr.uint16"), "2");
+  });
+
+  it("decrypts APS Request Key and the application link key's Transport Key (key-load key, id 3)", () => {
+    const req = byWhat("request-key-app");
+    assert.equal(Number(one(req, "zbee_aps.cmd.id")), 8);
+    assert.equal(Number(one(req, "zbee_aps.cmd.key_type")), 2);
+    assert.equal(hex(one(req, "zbee_aps.cmd.partner")), toHex(u2.eui));
+    assert.ok(req["zbee.sec.decryption_key"]?.some((l) => /CBKE suite 1/.test(l)));
+    const tk = byWhat("transport-key-app");
+    assert.deepEqual((tk["zbee.sec.key_id"] ?? []).map(Number), [1, 3], "NWK network key, APS key-load key");
+    assert.equal(Number(one(tk, "zbee_aps.cmd.key_type")), 3);
+    assert.equal(hex(one(tk, "zbee_aps.cmd.key")), toHex(appLinkKey));
+    assert.equal(hex(one(tk, "zbee_aps.cmd.partner")), toHex(u2.eui));
+    assert.equal(one(tk, "zbee_aps.cmd.init_flag"), "1");
+    const tclk = byWhat("request-key-tclk");
+    assert.equal(Number(one(tclk, "zbee_aps.cmd.key_type")), 4);
   });
 
   it("without the keys file nothing past the NWK header is readable", () => {

@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import fc from "fast-check";
+import { curveForSuite } from "../../src/crypto/curves.js";
+import { ecqvIssue } from "../../src/crypto/ecqv.js";
 import { type CbkeDeriveInput, cbkeDerive, generateEphemeralKey, publicKeyFor } from "../../src/se/cbke.js";
-import { fromHex, toHex } from "../../src/util/bytes.js";
+import { concat, fromHex, toHex } from "../../src/util/bytes.js";
 import { isZseError, type ZseErrorCode } from "../../src/util/errors.js";
 import { SeededRng } from "../../src/util/rng.js";
 import { curveNameForSuite, invalidPoint, opensslPublicKey } from "../support/node-ec.js";
@@ -138,4 +141,74 @@ describe("ephemeral keys and keygen", () => {
       (e) => isZseError(e, "BAD_LENGTH"),
     );
   });
+});
+
+describe("CBKE between freshly issued devices (property: both sides agree)", () => {
+  for (const suite of [1, 2] as const) {
+    it(`suite ${suite}: same Z, KeyData and MACs from both roles; another CA's key breaks it`, () => {
+      const curve = curveForSuite(suite);
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 2 ** 31 }), (seed) => {
+          const rng = new SeededRng(seed);
+          const caKey = curve.randomScalar(rng);
+          const caPublicKey = curve.encodePoint(curve.mulBase(caKey));
+          const device = (last: number) => {
+            const subject = Uint8Array.of(0, 0x0d, 0x6f, 0, 0, 0, 0, last);
+            const issued = ecqvIssue({
+              curve,
+              caPrivateKey: caKey,
+              rng,
+              encodeWith: (p) =>
+                suite === 1
+                  ? concat(p, subject, fromHex("5445535453454341"), new Uint8Array(10))
+                  : concat(
+                      fromHex("0000000000000000000d0854455354534543410000000000ffffffff"),
+                      subject,
+                      Uint8Array.of(0x08),
+                      p,
+                    ),
+            });
+            return {
+              subject,
+              certificate: issued.certificate,
+              privateKey: curve.scalarToBytes(issued.privateKey ?? 0n),
+            };
+          };
+          const u = device(1);
+          const v = device(2);
+          const eu = generateEphemeralKey(suite, rng);
+          const ev = generateEphemeralKey(suite, rng);
+          const side = (role: "initiator" | "responder", ca = caPublicKey) => {
+            const [me, them, mine, theirs] = role === "initiator" ? [u, v, eu, ev] : [v, u, ev, eu];
+            return cbkeDerive({
+              suite,
+              role,
+              caPublicKey: ca,
+              local: {
+                eui64: me.subject,
+                certificate: me.certificate,
+                privateKey: me.privateKey,
+                ephemeralPrivateKey: mine.privateKey,
+              },
+              remote: {
+                eui64: them.subject,
+                certificate: them.certificate,
+                ephemeralPublicKey: theirs.publicKey,
+              },
+            });
+          };
+          const a = side("initiator");
+          const b = side("responder");
+          assert.equal(toHex(a.sharedSecret), toHex(b.sharedSecret));
+          assert.equal(toHex(a.keyData), toHex(b.keyData));
+          assert.equal(toHex(a.macU), toHex(b.macU));
+          assert.equal(toHex(a.macV), toHex(b.macV));
+          assert.equal(toHex(a.localEphemeralPublicKey), toHex(eu.publicKey));
+          const wrongCa = curve.encodePoint(curve.mulBase(caKey + 1n));
+          assert.notEqual(toHex(side("initiator", wrongCa).keyData), toHex(a.keyData));
+        }),
+        { numRuns: 3, seed: 20 + suite },
+      );
+    });
+  }
 });

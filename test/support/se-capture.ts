@@ -399,8 +399,56 @@ export function buildSeCapture(options: { fcs: boolean }): Sent[] {
     frame: Uint8Array.of(0x18, 9, 0x01, 0x00, 0x00, 0x00, 0x31, 0x02, 0x00),
     apsKey: k2,
   });
+  // 6. APS Request Key (05-3474 4.4.10.4) for an application link key with the suite 2
+  //    initiator, under the meter's CBKE TC link key; the TC answers with Transport Key
+  //    (application link key, 4.4.10.1.3.4) under the key-load key of that link key (key id 3).
+  //    Then u2 asks v2 for a TC link key (type 0x04) under their CBKE key.
+  send({
+    what: "request-key-app",
+    from: meter,
+    to: tc,
+    aps: {
+      type: "command",
+      counter: meter.apsCounter++ & 0xff,
+      ackRequest: true,
+      command: { command: "requestKey", keyType: "applicationLink", partner: u2.eui },
+    },
+    apsKey: tclk,
+  });
+  send({
+    what: "transport-key-app",
+    from: tc,
+    to: meter,
+    aps: {
+      type: "command",
+      counter: tc.apsCounter++ & 0xff,
+      command: {
+        command: "transportKey",
+        keyType: "applicationLink",
+        key: appLinkKey,
+        partner: u2.eui,
+        initiator: true,
+      },
+    },
+    apsKey: tclk,
+    apsKeyId: KeyId.keyLoad,
+  });
+  send({
+    what: "request-key-tclk",
+    from: u2,
+    to: v2,
+    aps: {
+      type: "command",
+      counter: u2.apsCounter++ & 0xff,
+      command: { command: "requestKey", keyType: "trustCenterLink" },
+    },
+    apsKey: k2,
+  });
   return out;
 }
+
+/** The application link key the Trust Center hands out in the capture. */
+export const appLinkKey = fromHex("a0a1a2a3a4a5a6a7a8a9aaabacadaeaf");
 
 /** The keys file of the capture: link keys only; Wireshark learns the network key from the Transport Key. */
 export const captureKeys: WiresharkKey[] = [

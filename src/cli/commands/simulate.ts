@@ -77,11 +77,8 @@ function human(r: SimulationResult, showKeys: boolean): string[] {
     for (const d of r.devices) {
       const keys = d.linkKeys.map((k) => `${k.partner}: ${k.how}${showKeys ? ` ${k.key}` : ""}`).join("; ");
       const sa = d.shortAddress !== undefined ? `0x${hex4(d.shortAddress)}` : "------";
-      const tcso = d.tcso
-        ? `  TCSO: ${d.tcso.map((o) => `${o.status} at ${(o.at / 1000).toFixed(1)} s`).join(", ") || "none needed"}; ${d.keepAliveReads} keep-alive reads`
-        : "";
       out.push(
-        `  ${pad(d.name, 9)} ${d.eui64}  ${sa}  ${pad(d.role, 7)} join ${pad(d.join, 8)} KE ${pad(d.keStatus, 10)} ${keys}${tcso}`,
+        `  ${pad(d.name, 9)} ${d.eui64}  ${sa}  ${pad(d.role, 7)} join ${pad(d.join, 8)} KE ${pad(d.keStatus, 10)} ${keys}`,
       );
     }
   } else {
@@ -100,7 +97,8 @@ function human(r: SimulationResult, showKeys: boolean): string[] {
       .join(", ")})`,
     `Frames: ${s.frames.sent} sent, ${s.frames.delivered} delivered, ${s.frames.lost} lost, ${s.frames.macRetries} MAC retries, ${s.securityDrops} dropped by security`,
     `NO_RESOURCES retries: ${s.noResourcesRetries}`,
-    `Time: ${(s.virtualMs / 1000).toFixed(3)} s virtual, ${s.wallMs} ms wall, ${s.cpuMs} ms CPU; ${s.handshakes} CBKE handshakes, ${s.cpuMsPerHandshake} ms CPU each, ${s.handshakesPerCpuSecond} handshakes/s`,
+    `Time: ${(s.virtualMs / 1000).toFixed(3)} s virtual, ${s.wallMs} ms wall; CPU ${s.setupCpuMs !== undefined ? `${s.setupCpuMs} ms set-up (CA, certificates), ` : ""}${s.cpuMs} ms run`,
+    `CBKE: ${s.handshakes} handshakes, ${s.cpuMsPerHandshake} ms CPU each (both sides, network included), ${s.handshakesPerCpuSecond} handshakes per CPU second`,
     "",
     r.ok ? "Result: OK, every step succeeded" : "Result: FAILED (see the steps above)",
   );
@@ -127,7 +125,7 @@ function toJson(r: SimulationResult, showKeys: boolean, files: Record<string, st
         ...(showKeys ? { key: k.key } : {}),
       })),
       noResourcesRetries: d.noResourcesRetries,
-      ...(d.tcso ? { tcso: d.tcso, keepAliveReads: d.keepAliveReads } : {}),
+      ...(d.tcso ? { tcso: d.tcso } : {}),
     })),
     trustCenter: r.trustCenter,
     steps: r.steps,

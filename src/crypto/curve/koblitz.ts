@@ -90,6 +90,16 @@ export class KoblitzCurveImpl implements KoblitzCurve {
     this.sec = new SecretMul({ curve: this, pub: this.pub });
   }
 
+  /**
+   * Builds the lazily built tables now (the wide table of G, the field's half-trace and
+   * multi-squaring tables): for long-running processes and benchmarks. Without it they are built
+   * after a few uses; results never depend on it, the secret paths' operation sequence does.
+   */
+  prepare(): void {
+    this.pub.prepare();
+    this.F.prepareTables();
+  }
+
   /** Checks that p is a point of this curve; returns its concrete form. */
   point(p: CurvePoint, title = "point"): AffinePoint {
     if (!(p instanceof AffinePoint) || p.curveName !== this.name) {

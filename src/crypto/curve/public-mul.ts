@@ -15,11 +15,16 @@ import { tnaf, WtnafRecoder } from "./tnaf.js";
  * Affine alpha_u P for odd u < 2^(w-1): x, y and y of the negative (x + y); `inf[i]` = 1 when
  * the entry is the point at infinity (only for P of order dividing the cofactor).
  */
+/** Uses of k*G after which the wide table of G is built. */
+const BASE_TABLE_AFTER = 4;
+
 export interface Table {
   x: Fe[];
   y: Fe[];
   ny: Fe[];
   inf: Uint8Array;
+  /** x || y of every entry in one array (18 spare words), for the secret path's full-table scans. */
+  flat: Uint32Array;
 }
 
 export class PublicMul {
@@ -30,6 +35,7 @@ export class PublicMul {
   readonly recG: WtnafRecoder;
   private readonly table: Table;
   private gTable: Table | null = null;
+  private baseCalls = 0;
   private readonly ldPts: LdPoint[];
   private readonly prefix: Fe[];
   private readonly t1: Fe;
@@ -56,17 +62,31 @@ export class PublicMul {
   private newTable(n: number): Table {
     const F = this.c.F;
     const mk = () => Array.from({ length: n }, () => F.zero());
-    return { x: mk(), y: mk(), ny: mk(), inf: new Uint8Array(n) };
+    return {
+      x: mk(),
+      y: mk(),
+      ny: mk(),
+      inf: new Uint8Array(n),
+      flat: new Uint32Array(2 * n * F.words + 18),
+    };
   }
 
-  /** The table of alpha_u G for the wide window, built on first use. */
-  baseTable(): Table {
-    if (this.gTable === null) {
-      const t = this.newTable(this.recG.alphas.length);
-      this.precompute(this.G, this.recG, t);
-      this.gTable = t;
-    }
+  /**
+   * The table of alpha_u G for the wide window. It is built at the BASE_TABLE_AFTER-th use (or by
+   * `prepare`): until then null, and callers use the variable-base table of G, so that a
+   * short-lived process (one CLI command) does not build 2^(wG-2) points with cold code.
+   */
+  baseTable(): Table | null {
+    if (this.gTable === null && ++this.baseCalls > BASE_TABLE_AFTER) this.prepare();
     return this.gTable;
+  }
+
+  /** Builds the table of G now. */
+  prepare(): void {
+    if (this.gTable !== null) return;
+    const t = this.newTable(this.recG.alphas.length);
+    this.precompute(this.G, this.recG, t);
+    this.gTable = t;
   }
 
   /** The table of alpha_u P (shared scratch, valid until the next call). */
@@ -77,7 +97,8 @@ export class PublicMul {
 
   mulBase(k: bigint): AffinePoint {
     if (k === 0n) return this.c.infinity as AffinePoint;
-    return this.evaluate(this.recG, this.baseTable(), k);
+    const t = this.baseTable();
+    return t === null ? this.mul(this.G, k) : this.evaluate(this.recG, t, k);
   }
 
   mul(p: AffinePoint, k: bigint): AffinePoint {
@@ -179,14 +200,17 @@ export class PublicMul {
     this.applyFlips(t, count);
   }
 
-  /** Entries computed as -Q_i get their y and -y exchanged. */
+  /** Entries computed as -Q_i get their y and -y exchanged; then the flat copy is filled. */
   private applyFlips(t: Table, count: number): void {
+    const W = this.c.F.words;
     for (let i = 0; i < count; i++) {
       if (this.flip[i] === 1) {
         const y = t.y[i];
         t.y[i] = t.ny[i];
         t.ny[i] = y;
       }
+      t.flat.set(t.x[i], 2 * W * i);
+      t.flat.set(t.y[i], 2 * W * i + W);
     }
   }
 

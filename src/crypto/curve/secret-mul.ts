@@ -25,6 +25,7 @@ export class SecretMul {
   private readonly x: Fe;
   private readonly y: Fe;
   private readonly t: Fe;
+  private readonly xy: Uint32Array;
 
   constructor(o: { curve: KoblitzCurveImpl; pub: PublicMul }) {
     this.c = o.curve;
@@ -33,11 +34,13 @@ export class SecretMul {
     this.x = o.curve.F.zero();
     this.y = o.curve.F.zero();
     this.t = o.curve.F.zero();
+    this.xy = new Uint32Array(18);
   }
 
   /** k*G with the wide-window table of G. */
   mulBase(k: bigint): AffinePoint {
-    return this.evaluate(this.pub.recG, this.pub.baseTable(), k);
+    const t = this.pub.baseTable();
+    return t === null ? this.mul(this.c.G as AffinePoint, k) : this.evaluate(this.pub.recG, t, k);
   }
 
   /** k*P for P of order > 4 (not x = 0, not x = 1): the caller checks. */
@@ -61,24 +64,80 @@ export class SecretMul {
     return this.c.ldToPoint(q);
   }
 
-  /** (x, y) = sign(u) * t[|u| >> 1], reading every entry of the table. */
+  /**
+   * (x, y) = sign(u) * t[|u| >> 1], reading every entry of the table: 18 words per entry are
+   * masked into locals (2W <= 18; the words past an entry are masked off with it).
+   */
   private lookup(t: Table, u: number): void {
     const F = this.c.F;
     const { x, y } = this;
     const sm = u >> 31;
     const idx = ((u ^ sm) - sm) >> 1;
-    x.fill(0);
-    y.fill(0);
-    const count = t.x.length;
+    const flat = t.flat;
     const W = x.length;
-    for (let j = 0; j < count; j++) {
+    const W2 = 2 * W;
+    const count = t.x.length;
+    let a0 = 0;
+    let a1 = 0;
+    let a2 = 0;
+    let a3 = 0;
+    let a4 = 0;
+    let a5 = 0;
+    let a6 = 0;
+    let a7 = 0;
+    let a8 = 0;
+    let a9 = 0;
+    let a10 = 0;
+    let a11 = 0;
+    let a12 = 0;
+    let a13 = 0;
+    let a14 = 0;
+    let a15 = 0;
+    let a16 = 0;
+    let a17 = 0;
+    for (let j = 0, b = 0; j < count; j++, b += W2) {
       const mk = ((j ^ idx) - 1) >> 31;
-      const tx = t.x[j];
-      const ty = t.y[j];
-      for (let i = 0; i < W; i++) {
-        x[i] |= tx[i] & mk;
-        y[i] |= ty[i] & mk;
-      }
+      a0 |= flat[b] & mk;
+      a1 |= flat[b + 1] & mk;
+      a2 |= flat[b + 2] & mk;
+      a3 |= flat[b + 3] & mk;
+      a4 |= flat[b + 4] & mk;
+      a5 |= flat[b + 5] & mk;
+      a6 |= flat[b + 6] & mk;
+      a7 |= flat[b + 7] & mk;
+      a8 |= flat[b + 8] & mk;
+      a9 |= flat[b + 9] & mk;
+      a10 |= flat[b + 10] & mk;
+      a11 |= flat[b + 11] & mk;
+      a12 |= flat[b + 12] & mk;
+      a13 |= flat[b + 13] & mk;
+      a14 |= flat[b + 14] & mk;
+      a15 |= flat[b + 15] & mk;
+      a16 |= flat[b + 16] & mk;
+      a17 |= flat[b + 17] & mk;
+    }
+    const xy = this.xy;
+    xy[0] = a0;
+    xy[1] = a1;
+    xy[2] = a2;
+    xy[3] = a3;
+    xy[4] = a4;
+    xy[5] = a5;
+    xy[6] = a6;
+    xy[7] = a7;
+    xy[8] = a8;
+    xy[9] = a9;
+    xy[10] = a10;
+    xy[11] = a11;
+    xy[12] = a12;
+    xy[13] = a13;
+    xy[14] = a14;
+    xy[15] = a15;
+    xy[16] = a16;
+    xy[17] = a17;
+    for (let i = 0; i < W; i++) {
+      x[i] = xy[i];
+      y[i] = xy[W + i];
     }
     F.add(this.t, x, y);
     F.select(y, y, this.t, sm & 1);

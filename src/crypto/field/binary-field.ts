@@ -32,6 +32,10 @@ export interface BinaryFieldParams {
   readonly kernels: FieldKernels;
 }
 
+/** Uses of inv / halfTrace after which their tables are built. */
+const TABLE_AFTER_CALLS = 32;
+const NO_TABLES: Map<number, NibbleTable> = new Map();
+
 export class BinaryField {
   readonly m: number;
   readonly words: number;
@@ -42,8 +46,11 @@ export class BinaryField {
   private readonly t2: Fe;
   /** Half-trace as a nibble table, built on first use. */
   private htTable: NibbleTable | null = null;
-  /** a -> a^(2^e) tables for the long steps of the inversion chain, built on first use. */
+  /** a -> a^(2^e) tables for the long steps of the inversion chain, built once used enough. */
   private sqrTables: Map<number, NibbleTable> | null = null;
+  /** Calls before the tables are built (cold code builds them slowly; short runs skip them). */
+  private invCalls = 0;
+  private htCalls = 0;
   /** Bit positions i < m with Tr(z^i) = 1. */
   private readonly traceBits: number[];
   /** Itoh-Tsujii addition chain steps for m - 1. */
@@ -59,13 +66,22 @@ export class BinaryField {
     this.t2 = this.zero();
     this.chain = [];
     for (let e = p.m - 1; e > 1; e >>= 1) this.chain.unshift(e);
-    this.traceBits = [];
-    const t = this.zero();
-    for (let i = 0; i < p.m; i++) {
-      t.fill(0);
-      t[i >>> 5] = 1 << (i & 31);
-      if (this.traceSlow(t) === 1) this.traceBits.push(i);
+    // Tr(z^i) = s_i, the power sums of the roots of f, by Newton's identities over GF(2):
+    // s_0 = m mod 2, s_i = sum_{j<i} c_j s_(i-j) + i c_i, c_j = coefficient of z^(m-j) in f.
+    const c = new Uint8Array(p.m + 1);
+    for (const e of p.lower) c[p.m - e] = 1;
+    const s = new Uint8Array(p.m);
+    s[0] = p.m & 1;
+    for (let i = 1; i < p.m; i++) {
+      let v = i & 1 & c[i];
+      for (const e of p.lower) {
+        const j = p.m - e;
+        if (j < i) v ^= s[i - j];
+      }
+      s[i] = v;
     }
+    this.traceBits = [];
+    for (let i = 0; i < p.m; i++) if (s[i] === 1) this.traceBits.push(i);
   }
 
   zero(): Fe {
@@ -124,7 +140,8 @@ export class BinaryField {
    */
   inv(out: Fe, a: Fe): void {
     if (fieldStats.enabled) fieldStats.op(3);
-    const tables = this.sqrTables ?? this.buildSqrTables();
+    const tables =
+      this.sqrTables ?? (++this.invCalls > TABLE_AFTER_CALLS ? this.buildSqrTables() : NO_TABLES);
     const b = this.t1;
     const t = this.t2;
     b.set(a); // a^(2^1 - 1)
@@ -160,18 +177,48 @@ export class BinaryField {
    * H is linear: one lookup per nibble of a.
    */
   halfTrace(out: Fe, a: Fe): void {
+    if (this.htTable === null && ++this.htCalls <= TABLE_AFTER_CALLS) {
+      this.halfTraceSlow(out, a);
+      return;
+    }
     if (this.htTable === null) {
+      const images: Fe[] = [];
       this.htTable = new NibbleTable({
         m: this.m,
         words: this.words,
         basis: (i, img) => {
-          const e = this.zero();
-          e[i >>> 5] = 1 << (i & 31);
-          this.halfTraceSlow(img, e);
+          // called for i = 0, 1, 2, ...: odd exponents directly, even ones folded with
+          // H(z^(2j)) = H(z^j) + z^j + Tr(z^j) (from H(c) + H(c^2) = c + Tr(c)).
+          const h = this.zero();
+          if (i === 0) h[0] = ((this.m + 1) >>> 1) & 1;
+          else if ((i & 1) === 1) {
+            const e = this.zero();
+            e[i >>> 5] = 1 << (i & 31);
+            this.halfTraceSlow(h, e);
+          } else {
+            const j = i >>> 1;
+            h.set(images[j]);
+            h[j >>> 5] ^= 1 << (j & 31);
+            h[0] ^= this.traceBits.includes(j) ? 1 : 0;
+          }
+          images.push(h);
+          img.set(h);
         },
       });
     }
     this.htTable.apply(out, a);
+  }
+
+  /**
+   * Builds the half-trace and multi-squaring tables now (they are otherwise built after
+   * TABLE_AFTER_CALLS uses, so that short-lived processes do not pay for them).
+   */
+  prepareTables(): void {
+    if (this.sqrTables === null) this.buildSqrTables();
+    if (this.htTable === null) {
+      this.htCalls = TABLE_AFTER_CALLS;
+      this.halfTrace(this.zero(), this.zero());
+    }
   }
 
   /** Nibble tables for the inversion chain steps of 16 squarings or more. */
@@ -180,16 +227,22 @@ export class BinaryField {
     let e = 1;
     for (const target of this.chain) {
       if (e >= 16) {
-        const k = e;
+        const g = this.zero();
+        g[0] = 2;
+        for (let j = 0; j < e; j++) this.k.sqr(g, g);
+        const cur = this.zero();
         tables.set(
-          k,
+          e,
           new NibbleTable({
             m: this.m,
             words: this.words,
             basis: (i, img) => {
-              img.fill(0);
-              img[i >>> 5] = 1 << (i & 31);
-              for (let j = 0; j < k; j++) this.k.sqr(img, img);
+              // called for i = 0, 1, 2, ...: (z^i)^(2^k) = (z^(i-1))^(2^k) * z^(2^k)
+              if (i === 0) {
+                cur.fill(0);
+                cur[0] = 1;
+              } else this.k.mul(cur, cur, g);
+              img.set(cur);
             },
           }),
         );
@@ -257,17 +310,6 @@ export class BinaryField {
     let v = 0n;
     for (let i = this.words - 1; i >= 0; i--) v = (v << 32n) | BigInt(a[i]);
     return v;
-  }
-
-  private traceSlow(a: Fe): number {
-    const t = this.zero();
-    const s = this.zero();
-    s.set(a);
-    for (let i = 0; i < this.m; i++) {
-      this.add(t, t, s);
-      this.k.sqr(s, s);
-    }
-    return t[0] & 1;
   }
 
   private halfTraceSlow(out: Fe, a: Fe): void {

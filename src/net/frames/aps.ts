@@ -64,7 +64,11 @@ export interface ApsSecurity {
   frameCounter: number;
   /** Sender EUI-64 (big-endian): in the nonce, and in the aux header when extendedNonce is set. */
   source: Uint8Array;
-  /** Default: true for key-transport and key-load keys, false for the data key. */
+  /**
+   * Default: true for APS commands and for the key-transport and key-load keys (the receiver
+   * may not know the sender's address yet; Wireshark 4.0 also fails on short APS commands
+   * without it), false for data frames under the data key (the NWK layer supplies the source).
+   */
   extendedNonce?: boolean;
   /** Network key sequence number, needed only with keyId 1. */
   keySequence?: number;
@@ -116,7 +120,8 @@ export function encodeApsFrame(frame: ApsFrame, options: { security?: ApsSecurit
   const payload = payloadOf(frame);
   if (!s) return new FrameWriter("APS").bytes(header, "header").bytes(payload, "payload").finish();
   const keyId = s.keyId ?? KeyId.data;
-  const extendedNonce = s.extendedNonce ?? (keyId === KeyId.keyTransport || keyId === KeyId.keyLoad);
+  const extendedNonce =
+    s.extendedNonce ?? (frame.type === "command" || keyId === KeyId.keyTransport || keyId === KeyId.keyLoad);
   return secure({
     header,
     aux: {

@@ -84,6 +84,7 @@ export class SimNetwork {
   private shorts = new Map<Eui64Hex, number>();
   private lastDelivery = new Map<string, number>();
   private off = new Set<Eui64Hex>();
+  private channels = new Map<Eui64Hex, number>();
   private faults: { f: Fault; left: number }[] = [];
   private listeners: ((frame: AirFrame, t: number) => void)[] = [];
   /** The coordinator that answers association requests. */
@@ -115,6 +116,14 @@ export class SimNetwork {
   powerOn(eui64: Eui64Hex): void {
     this.off.delete(eui64);
     this.log({ t: this.clock.now(), from: this.nameOf(eui64), to: "-", what: "power on", key: "-" });
+  }
+  /** The IEEE 802.15.4 channel (11..26) a node is on; frames cross only within one channel. */
+  setChannel(eui64: Eui64Hex, channel: number): void {
+    this.channels.set(eui64, channel);
+  }
+  /** A node's channel (default 11). */
+  channelOf(eui64: Eui64Hex): number {
+    return this.channels.get(eui64) ?? 11;
   }
   /** NWK address lookup (stands in for ZDO NWK_addr_req and the neighbour tables). */
   setShort(eui64: Eui64Hex, shortAddress: number): void {
@@ -168,7 +177,7 @@ export class SimNetwork {
     // MAC attempts: each lost with probability `loss`; a node that is off never acknowledges
     let attempts = 0;
     let delivered = false;
-    const reachable = this.isOn(frame.dst);
+    const reachable = this.isOn(frame.dst) && this.channelOf(frame.src) === this.channelOf(frame.dst);
     while (attempts <= this.macRetries) {
       attempts++;
       if (reachable && !(this.loss > 0 && this.rng.float() < this.loss)) {
@@ -181,7 +190,9 @@ export class SimNetwork {
       this.stats.lost++;
       this.log({
         ...entry,
-        note: reachable ? `lost (${attempts} MAC attempts)` : "no answer (node off or absent)",
+        note: reachable
+          ? `lost (${attempts} MAC attempts)`
+          : "no answer (node off, absent or on another channel)",
       });
       return;
     }

@@ -14,14 +14,7 @@ import { fromHex, toHex } from "../../util/bytes.js";
 import type { SeededRng } from "../../util/rng.js";
 import type { ApsFrame } from "../frames/aps.js";
 import { KeyId, type KeyIdentifier } from "../frames/security.js";
-import {
-  decodeMatchDescriptorRequest,
-  decodeMatchDescriptorResponse,
-  encodeMatchDescriptorRequest,
-  encodeMatchDescriptorResponse,
-  ZDO_PROFILE,
-  ZdoCluster,
-} from "../frames/zdo.js";
+import { ZDO_PROFILE } from "../frames/zdo.js";
 import type {
   ApsCommand,
   CommandIndication,
@@ -38,8 +31,10 @@ import type {
   TransportEvents,
 } from "../transport.js";
 import { decodeAir, encodeAir, fromWireCommand, toWireCommand } from "./air.js";
+import { DuplicateTable, FreshnessGuard } from "./aps-guards.js";
 import type { SimClock } from "./clock.js";
 import type { AirFrame, SimNetwork } from "./network.js";
+import { ZdoService } from "./zdo-service.js";
 
 export interface SimStackOptions {
   network: SimNetwork;
@@ -62,8 +57,6 @@ type Handlers = { [E in keyof TransportEvents]: ((e: TransportEvents[E]) => void
 const JOIN_STEP_TIMEOUT_MS = 5000;
 const ASSOCIATION_WAIT_MS = 1000;
 const ASSOCIATION_TRIES = 3;
-const DUPLICATE_ENTRY_LIFETIME_MS = 8000;
-const ZDO_TIMEOUT_MS = 3000;
 
 /** A readable name for an APS command, for the timeline. */
 export function describeCommand(c: ApsCommand): string {
@@ -86,12 +79,11 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
   private readonly apsRetries: number;
   private endpoints = new Map<number, EndpointDescriptor>();
   private linkKeys = new Map<Eui64Hex, { key: Uint8Array; label: string; previous?: Uint8Array }>();
-  private lastIncoming = new Map<Eui64Hex, number>();
-  private recentApsCounters = new Map<Eui64Hex, { counter: number; t: number }[]>();
-  private apsCounter = 0;
-  private zdoTsn = 0;
+  private fresh = new FreshnessGuard();
+  private duplicates = new DuplicateTable();
+  private apsCounters = new Map<Eui64Hex, number>();
   private pendingAcks = new Map<string, () => void>();
-  private pendingZdo = new Map<number, (endpoints: number[]) => void>();
+  private readonly zdo: ZdoService;
   private handlers: Handlers = { data: [], command: [], "security-failure": [] };
   // joiner state
   private _trustCenter: Eui64Hex | undefined;
@@ -115,6 +107,13 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
     this.counters = new FrameCounters({ store: options.store, block: options.counterBlock });
     this.ackWaitMs = options.ackWaitMs ?? 1600;
     this.apsRetries = options.apsRetries ?? 3;
+    this.zdo = new ZdoService({
+      scheduler: this.clock,
+      send: (r) => this.sendData(r),
+      endpoints: () => this.endpoints.values(),
+      ownShort: () => this.shortAddress,
+      shortOf: (e) => this.network.shortOf(e),
+    });
     this.network.attach({ eui64: this.eui64, name: this.name, receive: (f) => this.receive(f) });
   }
 
@@ -161,7 +160,7 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
       clusterId: req.cluster,
       profileId: req.profile,
       srcEndpoint: req.srcEndpoint,
-      counter: this.nextApsCounter(),
+      counter: this.nextApsCounter(req.to),
       ackRequest: req.ackRequested ?? true,
       payload: req.payload,
     };
@@ -172,7 +171,7 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
   async sendCommand(req: CommandRequest): Promise<DeliveryResult> {
     const frame: ApsFrame = {
       type: "command",
-      counter: this.nextApsCounter(),
+      counter: this.nextApsCounter(req.to),
       ackRequest: true,
       command: toWireCommand(req.command),
     };
@@ -183,9 +182,14 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
     return this.sendFrame(req.to, frame, keyId, req.label ?? describeCommand(req.command), nwkSecured);
   }
 
-  private nextApsCounter(): number {
-    const c = this.apsCounter;
-    this.apsCounter = (this.apsCounter + 1) & 0xff;
+  /**
+   * The APS counter (05-3474 2.2.5.1.8), kept per destination: with one 8-bit counter a busy
+   * Trust Center wraps it within the duplicate-rejection window, and a partner would discard a
+   * new frame as a repeat of an old one.
+   */
+  private nextApsCounter(to: Eui64Hex): number {
+    const c = this.apsCounters.get(to) ?? 0;
+    this.apsCounters.set(to, (c + 1) & 0xff);
     return c;
   }
 
@@ -305,7 +309,7 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
       );
       return;
     }
-    if (d.nwk.security && !this.freshCounter(`nwk:${f.src}`, d.nwk.security.aux.frameCounter)) {
+    if (d.nwk.security && !this.fresh.accept(`nwk:${f.src}`, d.nwk.security.aux.frameCounter)) {
       this.drop(f.src, `replayed NWK frame counter ${d.nwk.security.aux.frameCounter}`, "network key");
       return;
     }
@@ -319,7 +323,7 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
     const sec = d.aps.security;
     if (sec) {
       // 05-3474 4.4.1.2: a frame counter not above the last one seen from this source is a replay
-      if (!this.freshCounter(`aps:${f.src}`, sec.aux.frameCounter)) {
+      if (!this.fresh.accept(`aps:${f.src}`, sec.aux.frameCounter)) {
         this.drop(
           f.src,
           `replayed APS frame counter ${sec.aux.frameCounter}`,
@@ -333,7 +337,7 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
       this.pendingAcks.get(`${f.src}:${frame.counter}`)?.();
       return;
     }
-    if (this.isDuplicate(f.src, frame.counter)) {
+    if (this.duplicates.seen(f.src, frame.counter, this.clock.now())) {
       if (frame.ackRequest) this.sendAck(f.src, frame);
       return;
     }
@@ -348,7 +352,11 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
     }
     if (frame.ackRequest) this.sendAck(f.src, frame);
     if (frame.dstEndpoint === 0 && frame.profileId === ZDO_PROFILE) {
-      this.onZdo(f.src, frame);
+      try {
+        this.zdo.handle(f.src, frame.clusterId, frame.payload);
+      } catch (e) {
+        this.drop(f.src, `malformed ZDO frame: ${(e as Error).message}`, "none");
+      }
       return;
     }
     const ind: DataIndication = {
@@ -363,14 +371,6 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
     this.emit("data", ind);
   }
 
-  /** Records `counter` if it is above the last one seen under `name`; false for a replay. */
-  private freshCounter(name: string, counter: number): boolean {
-    const last = this.lastIncoming.get(name);
-    if (last !== undefined && counter <= last) return false;
-    this.lastIncoming.set(name, counter);
-    return true;
-  }
-
   private drop(from: Eui64Hex, reason: string, key: string): void {
     this.drops.push({ t: this.clock.now(), from, reason });
     this.network.log({
@@ -382,20 +382,6 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
       note: reason,
     });
     this.emit("security-failure", { from, reason, key });
-  }
-
-  private isDuplicate(src: Eui64Hex, counter: number): boolean {
-    // 05-3474 2.2.8.4.5: duplicate rejection table of (source, APS counter), entries expiring
-    // after DUPLICATE_ENTRY_LIFETIME_MS so a restarted sender's counters are not taken as repeats
-    const now = this.clock.now();
-    const list = (this.recentApsCounters.get(src) ?? []).filter(
-      (e) => now - e.t < DUPLICATE_ENTRY_LIFETIME_MS,
-    );
-    this.recentApsCounters.set(src, list);
-    if (list.some((e) => e.counter === counter)) return true;
-    list.push({ counter, t: now });
-    if (list.length > 16) list.shift();
-    return false;
   }
 
   private sendAck(to: Eui64Hex, frame: Exclude<ApsFrame, { type: "ack" }>): void {
@@ -428,74 +414,16 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
     profile: number;
     inClusters: number[];
   }): Promise<number[]> {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const sequence = this.zdoTsn;
-      this.zdoTsn = (this.zdoTsn + 1) & 0xff;
-      const payload = encodeMatchDescriptorRequest({
-        sequence,
-        nwkAddrOfInterest: this.network.shortOf(request.target) ?? 0xfffd,
-        profileId: request.profile,
-        inClusters: request.inClusters,
-        outClusters: [],
-      });
-      const result = await new Promise<number[] | undefined>((resolve) => {
-        const timer = this.clock.after(ZDO_TIMEOUT_MS, () => {
-          this.pendingZdo.delete(sequence);
-          resolve(undefined);
-        });
-        this.pendingZdo.set(sequence, (eps) => {
-          this.clock.cancel(timer);
-          this.pendingZdo.delete(sequence);
-          resolve(eps);
-        });
-        const clusters = request.inClusters.map((c) => `0x${c.toString(16).padStart(4, "0")}`).join(",");
-        void this.sendData({
-          to: request.target,
-          dstEndpoint: 0,
-          srcEndpoint: 0,
-          cluster: ZdoCluster.matchDescriptorRequest,
-          profile: ZDO_PROFILE,
-          payload,
-          apsSecurity: false,
-          ackRequested: false,
-          label: `ZDO Match Descriptor Request (${clusters})`,
-        });
-      });
-      if (result) return result;
-    }
-    return [];
+    return (await this.zdo.matchDescriptor(request)) ?? [];
   }
 
-  private onZdo(from: Eui64Hex, frame: Extract<ApsFrame, { type: "data" }>): void {
-    try {
-      if (frame.clusterId === ZdoCluster.matchDescriptorRequest) {
-        const req = decodeMatchDescriptorRequest(frame.payload);
-        const endpoints = [...this.endpoints.values()]
-          .filter((e) => e.profile === req.profileId && req.inClusters.some((c) => e.inClusters.includes(c)))
-          .map((e) => e.endpoint);
-        void this.sendData({
-          to: from,
-          dstEndpoint: 0,
-          srcEndpoint: 0,
-          cluster: ZdoCluster.matchDescriptorResponse,
-          profile: ZDO_PROFILE,
-          payload: encodeMatchDescriptorResponse({
-            sequence: req.sequence,
-            status: 0,
-            nwkAddrOfInterest: this.shortAddress ?? 0,
-            matchList: endpoints,
-          }),
-          apsSecurity: false,
-          ackRequested: false,
-          label: `ZDO Match Descriptor Response (endpoints ${endpoints.join(",") || "none"})`,
-        });
-      } else if (frame.clusterId === ZdoCluster.matchDescriptorResponse) {
-        const rsp = decodeMatchDescriptorResponse(frame.payload);
-        this.pendingZdo.get(rsp.sequence)?.(rsp.status === 0 ? rsp.matchList : []);
-      }
-    } catch (e) {
-      this.drop(from, `malformed ZDO frame: ${(e as Error).message}`, "none");
-    }
+  /** Match Descriptor telling an empty answer ([]) from no answer at all (undefined). */
+  matchDescriptorOrTimeout(request: {
+    target: Eui64Hex;
+    profile: number;
+    inClusters: number[];
+  }): Promise<number[] | undefined> {
+    return this.zdo.matchDescriptor(request);
   }
 
   // ---- joining (joiner side) -----------------------------------------------------------
@@ -569,8 +497,8 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
     // a rejoin keeps the key held with the same Trust Center; a new TC means the preconfigured key
     if (this.preconfigured && !(this.rejoining && this.linkKeys.has(f.src)))
       this.setLinkKey(f.src, this.preconfigured.key, this.preconfigured.label);
-    this.lastIncoming.delete(`aps:${f.src}`);
-    this.lastIncoming.delete(`nwk:${f.src}`);
+    this.fresh.forget(`aps:${f.src}`);
+    this.fresh.forget(`nwk:${f.src}`);
   }
 
   /** The Transport Key of the network key that completes a join; true when consumed. */
@@ -622,9 +550,9 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
       this.network.setShort(f.src, short);
     }
     const s = admit ? (short as number) : 0xffff;
-    this.lastIncoming.delete(`aps:${f.src}`);
-    this.lastIncoming.delete(`nwk:${f.src}`);
-    this.recentApsCounters.delete(f.src);
+    this.fresh.forget(`aps:${f.src}`);
+    this.fresh.forget(`nwk:${f.src}`);
+    this.duplicates.forget(f.src);
     this.network.transmit({
       kind: "assoc-response",
       src: this.eui64,
