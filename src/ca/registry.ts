@@ -6,7 +6,7 @@
  * field of an SE 1.4 suite 2 certificate (SE 07-5356 C.4.2.2.4); suite 1 certificates carry none
  * in their 48 bytes, so for them the serial is the registry's own identifier.
  */
-import { existsSync } from "node:fs";
+import { closeSync, existsSync, openSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { ZseError } from "../util/errors.js";
@@ -206,6 +206,8 @@ export class CaRegistry {
   }): CaRegistry {
     const path = join(opts.dir, REGISTRY_FILE);
     if (existsSync(path)) throw new ZseError("EXISTS", `--dir: a CA registry already exists at ${path}`);
+    // the registry holds the private keys of generated certificates: owner-only from the start
+    closeSync(openSync(path, "wx", 0o600));
     const db = new Database(path);
     CaRegistry.configure(db);
     const reg = new CaRegistry(db);

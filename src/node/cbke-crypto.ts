@@ -8,6 +8,7 @@ import type { KeCertificateVerdict, KeCrypto } from "../engine/ke-types.js";
 import { cbkeDerive, generateEphemeralKey } from "../se/cbke.js";
 import { decodeCertificate } from "../se/certificate.js";
 import { checkCertificate, terminateStatusFor } from "../se/certificate-checks.js";
+import { wipe } from "../util/bytes.js";
 import { CERTIFICATE_LENGTH, keTerminateStatusName } from "../zcl/ke-commands.js";
 
 export const cbkeCrypto: KeCrypto = {
@@ -47,6 +48,7 @@ export const cbkeCrypto: KeCrypto = {
       },
       remote: input.remote,
     });
+    wipe(r.sharedSecret, r.macKey);
     return { keyData: r.keyData, macU: r.macU, macV: r.macV };
   },
 };

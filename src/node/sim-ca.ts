@@ -16,11 +16,18 @@ export const SIM_ISSUER = new TextEncoder().encode("ZSESIMCA");
 /** 2025-01-01T00:00:00Z: the suite 2 certificates' valid-from. */
 export const SIM_VALID_FROM = 1735689600;
 
+/** Fields a test or the hostile scenario may set on one certificate (suite 2 validity, issuer). */
+export interface SimCertificateOverrides {
+  issuer?: Uint8Array;
+  validFrom?: number;
+  validTime?: number;
+}
+
 export interface SimulationCa {
   suite: 1 | 2;
   caPublicKey: Uint8Array;
   /** Issues a certificate for `subject` with a CA-generated key pair. */
-  issue(subject: Eui64Hex): KeSuiteCredentials;
+  issue(subject: Eui64Hex, overrides?: SimCertificateOverrides): KeSuiteCredentials;
   /** Certificates issued so far. */
   readonly issued: number;
 }
@@ -36,16 +43,16 @@ export function simulationCa(options: { suite: 1 | 2; rng: Rng }): SimulationCa 
     get issued() {
       return Number(serial);
     },
-    issue(subject: Eui64Hex): KeSuiteCredentials {
+    issue(subject: Eui64Hex, overrides: SimCertificateOverrides = {}): KeSuiteCredentials {
       serial++;
       const r = issueCertificate({
         template: {
           suite: options.suite,
           serial,
           subject: fromHex(subject),
-          issuer: SIM_ISSUER,
-          validFrom: SIM_VALID_FROM,
-          validTime: 0xffffffff,
+          issuer: overrides.issuer ?? SIM_ISSUER,
+          validFrom: overrides.validFrom ?? SIM_VALID_FROM,
+          validTime: overrides.validTime ?? 0xffffffff,
           keyUsage: 0x08,
           profileData: new Uint8Array(10),
         },

@@ -18,13 +18,14 @@ import { equalBytes, toHex } from "../util/bytes.js";
 import { ZseError } from "../util/errors.js";
 import { SeededRng } from "../util/rng.js";
 import type { KeOutcome } from "./ke-runner.js";
+import { type AttackRecord, hostileTcCrypto, runHostileAttacks } from "./scenario-hostile.js";
 import { SeNode } from "./se-node.js";
 import { simulationCa } from "./sim-ca.js";
 import { seDefaults, ZCL_DEVICE_IN_PREMISE_DISPLAY } from "./startup.js";
 import { type DeviceTcsoReport, runTcsoSimulation } from "./tcso-scenario.js";
 import { TrustCenter } from "./trust-center.js";
 
-export const SCENARIOS = ["default", "tcso", "tc-outage"] as const;
+export const SCENARIOS = ["default", "tcso", "tc-outage", "hostile"] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface SimulationOptions {
@@ -98,6 +99,8 @@ export interface SimulationResult {
   timeline?: TimelineEntry[];
   /** Frames on the air (with `capture`), virtual ms + bytes with FCS. */
   frames?: { t: number; bytes: Uint8Array }[];
+  /** The "hostile" scenario: every attack attempt with its expected and actual outcome. */
+  attacks?: AttackRecord[];
   /** Every key in play, for a Wireshark keys file (secrets). */
   keys: { key: Uint8Array; label: string }[];
 }
@@ -143,6 +146,8 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
   const tcCredentials = ca.issue(SIM_TC_EUI);
   const tcStore: Store = options.db ? new SqliteStore(options.db) : new MemoryStore();
   const keOutcomes: Record<string, number> = {};
+  const revoked = { certificates: [] as Uint8Array[] };
+  let attacks: AttackRecord[] | undefined;
   try {
     const tcStack = new SimStack({ network, eui64: SIM_TC_EUI, name: "TC", store: tcStore, rng });
     const tc = new TrustCenter({
@@ -150,7 +155,11 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
       store: tcStore,
       rng,
       scheduler: clock,
-      ke: { credentials: { [suite]: tcCredentials }, maxSessions: options.keSessions ?? 4 },
+      ke: {
+        credentials: { [suite]: tcCredentials },
+        maxSessions: options.keSessions ?? 4,
+        ...(scenario === "hostile" ? { crypto: hostileTcCrypto({ revoked, clock }) } : {}),
+      },
       log: (t) => note("TC", t),
       onKeDone: (o: KeOutcome) => {
         keOutcomes[o.status] = (keOutcomes[o.status] ?? 0) + 1;
@@ -203,6 +212,25 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
     display.node.setBdb("tcLinkKeyExchangeMethod", 0);
     display.node.setBdb("trustCenterRequiresKeyExchange", 0);
     let finished = false;
+    const hostile =
+      scenario === "hostile"
+        ? runHostileAttacks(
+            {
+              suite,
+              rng,
+              ca,
+              network,
+              clock,
+              tc,
+              tcEui64: SIM_TC_EUI,
+              tcDrops: () => tcStack.drops,
+              maxSessions: options.keSessions ?? 4,
+              meterEui64: meters[0].stack.eui64,
+              note,
+            },
+            revoked,
+          )
+        : undefined;
     const flow = (async () => {
       const ds = await display.node.start();
       display.join = ds.join.status;
@@ -241,6 +269,15 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
           : "keys missing or different",
       );
       await Promise.all(meterRuns);
+      if (hostile) {
+        attacks = await hostile;
+        const bad = attacks.filter((a) => !a.ok);
+        step(
+          "hostile attempts",
+          bad.length === 0,
+          `${attacks.length - bad.length}/${attacks.length} attacks met the expected outcome${bad.length ? `; wrong: ${bad.map((a) => a.attack).join(", ")}` : ""}`,
+        );
+      }
       finished = true;
     })();
     const setup = process.cpuUsage(cpu0);
@@ -329,6 +366,7 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
       },
       ...((options.timeline ?? n <= 20) ? { timeline: network.timeline } : {}),
       ...(options.capture ? { frames } : {}),
+      ...(attacks ? { attacks } : {}),
       keys,
     };
   } finally {

@@ -3,6 +3,7 @@
  * transaction, a schema version tag in the `meta` table (a file of another version is
  * refused rather than guessed at). Synchronous, like better-sqlite3 itself.
  */
+import { closeSync, existsSync, openSync } from "node:fs";
 import Database from "better-sqlite3";
 import type { Eui64Hex } from "../engine/types.js";
 import { ZseError } from "../util/errors.js";
@@ -65,6 +66,9 @@ export class SqliteStore implements Store {
   constructor(path: string) {
     this.path = path;
     try {
+      // the store holds link keys and the network key: create the file owner-only (SQLite
+      // gives its -wal and -shm files the same mode)
+      if (path !== ":memory:" && path !== "" && !existsSync(path)) closeSync(openSync(path, "wx", 0o600));
       this.db = new Database(path);
     } catch (e) {
       throw new ZseError("IO", `store: cannot open "${path}": ${(e as Error).message}`, { cause: e });

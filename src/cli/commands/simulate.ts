@@ -5,7 +5,7 @@
  * when the run completed but a step failed, 2 for bad options. Secrets (link keys, network
  * key) are printed only with --show-keys; --keys writes them to a Wireshark keys file.
  */
-import { writeFileSync } from "node:fs";
+import { chmodSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { formatKeysFile } from "../../net/keys-file.js";
 import { LINKTYPE_IEEE802_15_4_WITHFCS, PcapWriter } from "../../net/pcap.js";
@@ -138,6 +138,7 @@ function toJson(r: SimulationResult, showKeys: boolean, files: Record<string, st
     })),
     trustCenter: r.trustCenter,
     steps: r.steps,
+    ...(r.attacks ? { attacks: r.attacks } : {}),
     stats: r.stats,
     ...(r.timeline ? { timeline: r.timeline } : {}),
     ...(Object.keys(files).length ? { files } : {}),
@@ -178,6 +179,7 @@ export function register(program: Command): void {
         }
         if (flags.keys) {
           writeFileSync(flags.keys, formatKeysFile(r.keys), { mode: 0o600 });
+          chmodSync(flags.keys, 0o600); // `mode` applies only to a new file
           files.keys = flags.keys;
         }
         if (flags.json) printJson(toJson(r, flags.showKeys === true, files));
