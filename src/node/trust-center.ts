@@ -18,7 +18,7 @@ import { ZseError } from "../util/errors.js";
 import { parseEui64 } from "../util/eui64.js";
 import type { Rng } from "../util/rng.js";
 import { CLUSTER_KEY_ESTABLISHMENT, PROFILE_SE } from "../zcl/ids.js";
-import { cbkeCrypto } from "./cbke-crypto.js";
+import { cbkeCrypto } from "../engine/ke-crypto.js";
 import { KeHost } from "./ke-host.js";
 import type { KeOutcome } from "./ke-runner.js";
 import { ZB_ENDPOINT_CBKE_DEFAULT, ZCL_DEVICE_METER } from "./startup.js";
@@ -95,7 +95,7 @@ export class TrustCenter {
         transport: this.transport,
         scheduler: this.scheduler,
         identity: { eui64: this.transport.eui64, credentials: options.ke.credentials },
-        crypto: options.ke.crypto ?? cbkeCrypto,
+        crypto: options.ke.crypto ?? cbkeCrypto(),
         rng: this.rng,
         endpoint,
         responder: { maxSessions: options.ke.maxSessions ?? 1, waitTimeSec: options.ke.waitTimeSec },
