@@ -25,6 +25,7 @@ const FIELDS = [
   "_ws.expert.message",
   "zbee_sec.encrypted_payload",
   "zbee.sec.decryption_key",
+  "zbee.sec.src64",
   "zbee_aps.cmd.id",
   "zbee_aps.cmd.key_type",
   "zbee_aps.cmd.key",
@@ -40,6 +41,8 @@ const FIELDS = [
   "zbee_zcl_se.ke.qev",
   "zbee_zcl_se.ke.macu",
   "zbee_zcl_se.ke.macv",
+  "zbee_zcl_se.keep_alive.attr.base",
+  "zbee_zcl_se.keep_alive.attr.jitter",
 ];
 
 const skip = tsharkAvailable() ? false : "tshark (/usr/bin/tshark) is not installed";
@@ -49,21 +52,18 @@ describe("zse simulate --pcap --keys read by Wireshark (issue 8)", { skip }, () 
   const dir = mkdtempSync(join(tmpdir(), "zse-sim-tshark-"));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  for (const suite of [1, 2] as const) {
-    describe(`suite ${suite}`, () => {
-      const pcap = join(dir, `s${suite}.pcap`);
-      const keysFile = join(dir, `s${suite}.keys`);
+  for (const [name, suite, scenario] of [
+    ["suite 1", 1, "default"],
+    ["suite 2", 2, "default"],
+    ["TCSO scenario (suite 2)", 2, "tcso"],
+  ] as const) {
+    describe(name, () => {
+      const pcap = join(dir, `${scenario}-${suite}.pcap`);
+      const keysFile = join(dir, `${scenario}-${suite}.keys`);
       const run = zse([
         "simulate",
-        "--suite",
-        String(suite),
-        "--seed",
-        "3",
-        "--pcap",
-        pcap,
-        "--keys",
-        keysFile,
-        "--json",
+        ...["--scenario", scenario, "--suite", String(suite), "--seed", "3"],
+        ...["--pcap", pcap, "--keys", keysFile, "--json"],
       ]);
       const sim = run.status === 0 ? JSON.parse(run.stdout) : undefined;
       const frames = sim ? runTshark({ pcap, keysFile, fields: FIELDS }) : [];
@@ -96,14 +96,18 @@ describe("zse simulate --pcap --keys read by Wireshark (issue 8)", { skip }, () 
         assert.ok(network);
         const tk = frames.filter((f) => f["zbee_aps.cmd.key_type"]?.map(Number).includes(1));
         assert.ok(tk.length >= 1);
-        for (const f of tk) assert.equal(hex(f["zbee_aps.cmd.key"]![0]), toHex(network.key));
+        assert.equal(hex(tk[0]["zbee_aps.cmd.key"]![0]), toHex(network.key));
       });
 
       it("reads every KE command with the suite, certificates of the devices, ephemeral data and MACs", () => {
         const suites = all("zbee_zcl_se.ke.attr.suite").map(Number);
         assert.ok(suites.length >= 4 && suites.every((s) => s === suite), `suites ${suites}`);
-        const euis = new Set([sim.trustCenter.eui64, ...sim.devices.map((d: { eui64: string }) => d.eui64)]);
-        for (const s of all("zbee_zcl_se.ke.cert.subject")) assert.ok(euis.has(hex(s)), `subject ${s}`);
+        // Each certificate's subject is its sender, the device that secured the NWK frame.
+        const withCert = frames.filter((f) => f["zbee_zcl_se.ke.cert.subject"]);
+        assert.ok(withCert.length >= 2 * sim.stats.handshakes);
+        for (const f of withCert) {
+          assert.equal(hex(f["zbee_zcl_se.ke.cert.subject"]![0]), hex(f["zbee.sec.src64"]![0]));
+        }
         if (suite === 2) {
           assert.ok(all("zbee_zcl_se.ke.cert.type").every((t) => Number(t) === 0));
           assert.ok(all("zbee_zcl_se.ke.cert.curve").every((c) => Number(c) === 0x0d));
@@ -127,7 +131,7 @@ describe("zse simulate --pcap --keys read by Wireshark (issue 8)", { skip }, () 
           macU: string;
           macV: string;
         }[];
-        assert.equal(ke.length, sim.stats.handshakes);
+        assert.equal(2 * ke.length, withCert.length, "one Initiate Request and Response per exchange");
         assert.ok(ke.every((x) => x.suite === suite && x.outcome === "SUCCESS"));
         assert.deepEqual(
           all("zbee_zcl_se.ke.qeu").map(hex),
@@ -146,6 +150,28 @@ describe("zse simulate --pcap --keys read by Wireshark (issue 8)", { skip }, () 
           ke.map((x) => x.macV),
         );
       });
+
+      if (scenario === "tcso") {
+        it("shows the keep-alive Base and Jitter in the decrypted read responses, as our reader does", () => {
+          const base = all("zbee_zcl_se.keep_alive.attr.base").map(Number);
+          const jitter = all("zbee_zcl_se.keep_alive.attr.jitter").map(Number);
+          assert.ok(base.length >= 2, "keep-alive responses read by tshark");
+          const ours = JSON.parse(zse(["capture", "inspect", pcap, "--keys", keysFile, "--json"]).stdout);
+          const responses = (
+            ours.keepAlive as { kind: string; base?: number; jitter?: number; apsSecured: boolean }[]
+          ).filter((k) => k.kind === "response");
+          assert.ok(responses.every((r) => r.apsSecured));
+          assert.deepEqual(
+            base,
+            responses.map((r) => r.base),
+          );
+          assert.deepEqual(
+            jitter,
+            responses.map((r) => r.jitter),
+          );
+          assert.ok(base.every((b) => b >= 1 && b <= 255) && jitter.every((j) => j >= 0 && j <= 512));
+        });
+      }
 
       it("decrypts data under the CBKE key and the application link key's Transport Keys", () => {
         const labels = new Set(all("zbee.sec.decryption_key"));
