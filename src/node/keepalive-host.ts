@@ -24,7 +24,7 @@ import { ZseError } from "../util/errors.js";
 import type { Rng } from "../util/rng.js";
 import { CLUSTER_KEEP_ALIVE, PROFILE_SE } from "../zcl/ids.js";
 import type { SeNode } from "./se-node.js";
-import { type CbkeStartupConfig, tcKeyExchangeAfterJoin } from "./startup.js";
+import type { CbkeStartupConfig } from "./startup.js";
 
 /** The Trust Center's endpoint serving the Keep-Alive cluster (server side). */
 export const KEEPALIVE_SERVER_ENDPOINT = 1;
@@ -117,8 +117,7 @@ export type TcsoEvent =
       params: KeepAliveParams;
     }
   | { t: number; kind: "callback"; status: TcsoStatusName; tc: Eui64Hex; answer: boolean | undefined }
-  | { t: number; kind: "status"; status: TcsoStatusName; tc: Eui64Hex }
-  | { t: number; kind: "rekey"; tc: Eui64Hex; status: string };
+  | { t: number; kind: "status"; status: TcsoStatusName; tc: Eui64Hex };
 
 export interface TcSupervisorHostOptions {
   /** The joined node: its transport carries the frames, its KE host runs CBKE. */
@@ -297,19 +296,12 @@ export class TcSupervisorHost {
 
   private async rejoin(channel: number | undefined, tc: Eui64Hex | undefined): Promise<void> {
     const token = ++this.token.tcso;
-    const previous = this.supervisor.tc;
     const found = await this.link.rejoin({
       ...(channel !== undefined ? { channel } : {}),
       ...(tc ? { tc } : {}),
     });
     if (token !== this.token.tcso) return;
     this.run(this.supervisor.rejoinResult(this.scheduler.now(), found));
-    // back with the previous TC: the rejoin used the install-code key, so the TC link key is
-    // established again as after any join (SE 07-5356 5.4.7.1; BDB bdbTrustCenterRequiresKeyExchange)
-    if (found === previous && tcKeyExchangeAfterJoin(this.bdb()) === "cbke") {
-      const status = await this.keWithTc(found);
-      this.events.push({ t: this.scheduler.now(), kind: "rekey", tc: found, status });
-    }
   }
 
   private async scan(): Promise<void> {
@@ -332,13 +324,5 @@ export class TcSupervisorHost {
     for (let i = 1; outcome.status === "NO_RESOURCES" && i < MAX_KE_ATTEMPTS; i++)
       outcome = await this.node.keWithDevice(tc, { apsRequestKey: false });
     return outcome.status;
-  }
-
-  private bdb() {
-    return {
-      keStatus: this.node.getBdb("keStatus"),
-      tcLinkKeyExchangeMethod: this.node.getBdb("tcLinkKeyExchangeMethod"),
-      trustCenterRequiresKeyExchange: this.node.getBdb("trustCenterRequiresKeyExchange"),
-    };
   }
 }

@@ -22,7 +22,7 @@ import {
 import { decodeZclFrame, encodeZclFrame } from "../zcl/header.js";
 import { CLUSTER_KEY_ESTABLISHMENT, GlobalCommand, PROFILE_SE } from "../zcl/ids.js";
 import { ZclStatus } from "../zcl/status.js";
-import { cbkeCrypto } from "./cbke-crypto.js";
+import { cbkeCrypto } from "../engine/ke-crypto.js";
 import { KeHost } from "./ke-host.js";
 import type { KeOutcome } from "./ke-runner.js";
 import type { TcSupervisorHost } from "./keepalive-host.js";
@@ -46,7 +46,7 @@ export interface SeNodeOptions {
   config: SeStartupConfig;
   scheduler: Scheduler;
   rng: Rng;
-  /** The CBKE computation (default: the real one, src/node/cbke-crypto.ts). */
+  /** The CBKE computation (default: the real one, src/engine/ke-crypto.ts). */
   crypto?: KeCrypto;
   /** Serve the metering cluster (a meter) or only read it (a display). */
   role: "meter" | "display";
@@ -107,7 +107,7 @@ export class SeNode {
         transport: this.transport,
         scheduler: this.scheduler,
         identity: { eui64: this.transport.eui64, credentials },
-        crypto: options.crypto ?? cbkeCrypto,
+        crypto: options.crypto ?? cbkeCrypto(),
         rng: options.rng,
         endpoint: cbke.endpoint,
         responder: { maxSessions: 1 },

@@ -149,7 +149,7 @@ export async function runTcsoSimulation(options: TcsoScenarioOptions): Promise<S
     step(
       `link keys with ${expected.name}`,
       keysOk === net.joiners.length,
-      `${keysOk}/${net.joiners.length} devices hold the link key ${expected.name} holds${outage ? " (meters: CBKE again after the rejoin)" : " (from CBKE)"}`,
+      `${keysOk}/${net.joiners.length} devices hold the link key ${expected.name} holds${outage ? " (meters: the CBKE key, kept across the Trust Center rejoin)" : " (from CBKE)"}`,
     );
     const readsAfter = net.joiners.filter((j) => {
       const o = j.host?.outcomes ?? [];

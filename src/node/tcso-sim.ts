@@ -1,8 +1,9 @@
 /**
  * Trust Center Swap-Out's view of the simulated network (`TcsoLink` for src/net/sim): ZDO
  * Match Descriptor (Zigbee 05-3474 2.4.3.1.7), Trust Center rejoin (3.6.1.4.2 / 4.6.3.2: the
- * Trust Center sends the network key in Transport Key under the key-transport key of the
- * device's install-code link key, SE 07-5356 5.4.4) on the node's channel or on another one,
+ * Trust Center sends the network key in Transport Key under the key-transport key of the TC
+ * link key it holds for the device, or of its install-code link key, SE 07-5356 5.4.4) on the
+ * node's channel or on another one,
  * and an active scan of the other channels (IEEE 802.15.4 5.1.2.1.2: a Beacon Request on each
  * channel, aBaseSuperframeDuration * (2^n + 1) symbols per channel).
  */
@@ -66,12 +67,14 @@ export class SimTcsoLink implements TcsoLink {
       return null;
     }
     this.note(`Trust Center rejoin on channel ${channel}`);
-    // an unsecured rejoin: no network key until the TC's Transport Key brings the current one
-    const networkKey = stack.networkKey;
-    stack.networkKey = undefined;
-    const r = await stack.join({ preconfiguredKey: this.o.installCodeKey, label: KEY_LABEL.installCode });
+    // a Trust Center rejoin: a TC that holds the device's TC link key keeps it and sends the
+    // network key under it; a TC that never knew the device uses the install-code key
+    const r = await stack.join({
+      preconfiguredKey: this.o.installCodeKey,
+      label: KEY_LABEL.installCode,
+      rejoin: true,
+    });
     if (r.status === "SUCCESS" && r.trustCenter) return r.trustCenter;
-    stack.networkKey = networkKey;
     network.setChannel(me, before);
     return null;
   }

@@ -18,7 +18,7 @@ import { ZseError } from "../util/errors.js";
 import { parseEui64 } from "../util/eui64.js";
 import type { Rng } from "../util/rng.js";
 import { CLUSTER_KEY_ESTABLISHMENT, PROFILE_SE } from "../zcl/ids.js";
-import { cbkeCrypto } from "./cbke-crypto.js";
+import { cbkeCrypto } from "../engine/ke-crypto.js";
 import { KeHost } from "./ke-host.js";
 import type { KeOutcome } from "./ke-runner.js";
 import { ZB_ENDPOINT_CBKE_DEFAULT, ZCL_DEVICE_METER } from "./startup.js";
@@ -95,7 +95,7 @@ export class TrustCenter {
         transport: this.transport,
         scheduler: this.scheduler,
         identity: { eui64: this.transport.eui64, credentials: options.ke.credentials },
-        crypto: options.ke.crypto ?? cbkeCrypto,
+        crypto: options.ke.crypto ?? cbkeCrypto(),
         rng: this.rng,
         endpoint,
         responder: { maxSessions: options.ke.maxSessions ?? 1, waitTimeSec: options.ke.waitTimeSec },
@@ -195,7 +195,12 @@ export class TrustCenter {
     key?: Uint8Array;
     certificateSubject?: string;
   }): void {
-    const d = this.store.getDevice(options.eui64) ?? { eui64: options.eui64 };
+    // only devices in the table: a stranger's KE must not add rows (or keys) to it
+    const d = this.store.getDevice(options.eui64);
+    if (!d) {
+      this.log(`key establishment with unknown device ${options.eui64}: ${options.status}, not recorded`);
+      return;
+    }
     d.keStatus = options.status;
     d.lastSeen = this.scheduler.now();
     if (options.certificateSubject) d.certificateSubject = options.certificateSubject;

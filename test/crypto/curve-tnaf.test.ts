@@ -70,7 +70,7 @@ for (const c of [sect163k1, sect283k1]) {
         [-77n, 12n],
         [1000n, 999n],
       ] as Zt[]) {
-        const d = tnaf(a, b, mu);
+        const d = tnaf({ r0: a, r1: b, mu });
         assert.deepEqual(evaluate({ digits: d, count: d.length, stride: 1, alphas: [[1n, 0n]], mu: M }), [
           a,
           b,

@@ -234,6 +234,13 @@ for (const [suite, c] of [
       assert.ok(found > 0);
       // the 2-torsion point (0, 1)
       const T = c.decodePoint(new Uint8Array(c.pointBytes).fill(0, 0).map((v, i) => (i === 0 ? 2 : v)));
+      // SEC 1 2.3.4 2.4.3: x = 0 gives y = 1 whatever the compression bit, as OpenSSL has it
+      const t3 = new Uint8Array(c.pointBytes);
+      t3[0] = 3;
+      assert.ok(c.equals(c.decodePoint(t3), T));
+      const unc = ECDH.convertKey(Buffer.from(t3), c.name, undefined, "hex", "uncompressed") as string;
+      assert.equal(unc, `04${"00".repeat(2 * c.fieldBytes - 1)}01`);
+      assert.equal(yBytes(c, T), `${"00".repeat(c.fieldBytes - 1)}01`);
       assert.ok(c.isInfinity(c.mul(T, 2n)));
       assert.ok(c.isInfinity(c.mul(T, 2n, { secret: true })));
       assert.ok(c.equals(c.mul(T, 7n, { secret: true }), T));

@@ -16,15 +16,18 @@ const security = { networkKey, frameCounter: 0x01020304, source: src, keySequenc
 
 describe("CCM* nonce (05-3474 4.5.2.2)", () => {
   it("is source EUI-64 little-endian || frame counter little-endian || security control", () => {
-    assert.equal(toHex(ccmNonce(src, 0x01020304, 0x2d)), "7766554433221100" + "04030201" + "2d");
+    assert.equal(
+      toHex(ccmNonce({ source: src, frameCounter: 0x01020304, securityControl: 0x2d })),
+      "7766554433221100" + "04030201" + "2d",
+    );
   });
   it("refuses a counter outside 32 bits and a short source", () => {
     assert.throws(
-      () => ccmNonce(src, 2 ** 32, 0),
+      () => ccmNonce({ source: src, frameCounter: 2 ** 32, securityControl: 0 }),
       (e) => isZseError(e, "BAD_VALUE"),
     );
     assert.throws(
-      () => ccmNonce(src.subarray(1), 0, 0),
+      () => ccmNonce({ source: src.subarray(1), frameCounter: 0, securityControl: 0 }),
       (e) => isZseError(e, "BAD_LENGTH"),
     );
   });

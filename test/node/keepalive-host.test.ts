@@ -8,7 +8,12 @@ import { describe, it } from "node:test";
 import { SimClock } from "../../src/net/sim/clock.js";
 import { SimNetwork } from "../../src/net/sim/network.js";
 import { SimStack } from "../../src/net/sim/stack.js";
-import { startKeepAliveServer, TcSupervisorHost, type TcsoEvent } from "../../src/node/keepalive-host.js";
+import {
+  KEEPALIVE_SERVER_ENDPOINT,
+  startKeepAliveServer,
+  TcSupervisorHost,
+  type TcsoEvent,
+} from "../../src/node/keepalive-host.js";
 import { SeNode } from "../../src/node/se-node.js";
 import { seDefaults } from "../../src/node/startup.js";
 import { SIM_NEW_TC_EUI, TcsoNetwork } from "../../src/node/tcso-network.js";
@@ -16,7 +21,12 @@ import { SimTcsoLink } from "../../src/node/tcso-sim.js";
 import { MemoryStore } from "../../src/store/memory-store.js";
 import { isZseError } from "../../src/util/errors.js";
 import { SeededRng } from "../../src/util/rng.js";
-import { KEEPALIVE_BASE_DEFAULT, KEEPALIVE_JITTER_DEFAULT } from "../../src/zcl/ids.js";
+import {
+  CLUSTER_KEEP_ALIVE,
+  KEEPALIVE_BASE_DEFAULT,
+  KEEPALIVE_JITTER_DEFAULT,
+  PROFILE_SE,
+} from "../../src/zcl/ids.js";
 
 const MIN = 60_000;
 const READ_TIMEOUT = 10_000;
@@ -123,7 +133,6 @@ describe("SE 07-5356 §5.4.2.2.3.4 keep-alive in the running network (seed 6.2 e
     net.clock.at(6 * MIN, () => net.bringUpNewTc());
     await net.run(70 * MIN);
     const meter = net.joiners.find((j) => j.name === "meter")!;
-    const display = net.joiners.find((j) => j.name === "display")!;
     assert.deepEqual(said.display, ["DISCOVERY_UNDERWAY", "SUCCESS"]);
     assert.deepEqual(said.meter, ["DISCOVERY_UNDERWAY"]);
     assert.equal(meter.host!.state, "halted");
@@ -188,6 +197,66 @@ describe("SE 07-5356 §5.4.2.2.3.4 keep-alive in the running network (seed 6.2 e
       assert.ok([...toTc2, ...fromTc2].every((e) => e.key === "TC link key (CBKE)" && !e.note));
       assert.equal(onAir.filter((e) => e.from === j.name && e.to === "TC").length, 0, "none to the old TC");
     }
+  });
+});
+
+describe("Trust Center rejoin and Match Descriptor through SimTcsoLink (05-3474 3.6.1.4.2, 2.4.3.1.7)", () => {
+  it("the TC back on another channel: REJOIN_PREV by scan; the CBKE key survives, the network key comes under it", async () => {
+    const net = new TcsoNetwork({ suite: 1, seed: 14 });
+    void net.startAll();
+    const meter = net.joiners.find((j) => j.name === "meter")!;
+    const tc = net.trustCenters[0];
+    let before: Uint8Array | undefined;
+    net.clock.at(4 * MIN, () => {
+      before = tc.tc.device(meter.stack.eui64)?.tcLinkKey;
+    });
+    net.clock.at(5 * MIN, () => net.powerOffTc());
+    net.clock.at(12 * MIN, () => net.bringBackTc({ channel: 20 }));
+    await net.run(22 * MIN);
+    assert.deepEqual(
+      meter.host!.outcomes.map((o) => o.status),
+      ["NOT_FOUND", "REJOIN_PREV"],
+    );
+    assert.equal(net.network.channelOf(meter.stack.eui64), 20);
+    assert.ok(before);
+    assert.deepEqual(tc.tc.device(meter.stack.eui64)?.tcLinkKey, before, "the TC kept the CBKE key");
+    assert.deepEqual(meter.stack.getLinkKey(tc.eui64), before, "so did the meter");
+    const tk = net.network.timeline.filter(
+      (e) => e.to === "meter" && e.what.startsWith("Transport Key (network key)"),
+    );
+    assert.equal(tk.at(-1)?.key, "key-transport key of TC link key (CBKE)");
+    const rejoined = meter.host!.outcomes[1].at;
+    const reads = net.network.timeline.filter(
+      (e) =>
+        e.t > rejoined &&
+        e.from === "TC" &&
+        e.to === "meter" &&
+        e.what.startsWith("Read Attributes Response"),
+    );
+    assert.ok(reads.length >= 3 && reads.every((e) => e.key === "TC link key (CBKE)" && !e.note));
+  });
+
+  it("Match Descriptor: the endpoint, [] for an empty answer, null when nothing answers", async () => {
+    const net = new TcsoNetwork({ suite: 1, seed: 15, timeline: false });
+    void net.startAll();
+    await net.run(MIN);
+    const meter = net.joiners[0];
+    const tc = net.trustCenters[0].eui64;
+    const link = new SimTcsoLink({
+      stack: meter.stack,
+      network: net.network,
+      installCodeKey: new Uint8Array(16),
+      trustCenters: () => [tc],
+    });
+    const results: unknown[] = [];
+    void (async () => {
+      results.push(await link.discover({ target: tc, profile: PROFILE_SE, cluster: CLUSTER_KEEP_ALIVE }));
+      results.push(await link.discover({ target: tc, profile: PROFILE_SE, cluster: 0x0702 }));
+      net.powerOffTc();
+      results.push(await link.discover({ target: tc, profile: PROFILE_SE, cluster: CLUSTER_KEEP_ALIVE }));
+    })();
+    await net.run(2 * MIN);
+    assert.deepEqual(results, [[KEEPALIVE_SERVER_ENDPOINT], [], null]);
   });
 });
 

@@ -84,4 +84,23 @@ describe("Trust Center join procedure (Zigbee 05-3474 4.6.3.2, SE 5.4.4 install 
     assert.equal(tk?.key, "key-transport key of install-code link key");
     assert.equal(toHex(key).length, 32);
   });
+
+  it("key establishment results are recorded for devices in the table only (SE C.4.2)", () => {
+    const net = makeNet(11);
+    const { tc, stack } = makeTc(net);
+    const known = "0000000000000a06";
+    tc.addDeviceLinkKeyByInstallCode(known, makeInstallCode(net.rng.bytes(16)).installCode);
+    const key = net.rng.bytes(16);
+    tc.keyEstablished({ eui64: known, status: "SUCCESS", key, certificateSubject: known });
+    assert.deepEqual(tc.device(known)?.tcLinkKey, key);
+    assert.equal(tc.device(known)?.keStatus, "SUCCESS");
+    assert.deepEqual(stack.getLinkKey(known), key);
+    tc.keyEstablished({ eui64: known, status: "BAD_KEY_CONFIRM" });
+    assert.deepEqual(tc.device(known)?.tcLinkKey, key, "a failed KE keeps the previous key");
+    assert.equal(tc.device(known)?.keStatus, "BAD_KEY_CONFIRM");
+    const stranger = "0000000000000a07";
+    tc.keyEstablished({ eui64: stranger, status: "SUCCESS", key });
+    assert.equal(tc.device(stranger), undefined);
+    assert.equal(stack.getLinkKey(stranger), undefined);
+  });
 });

@@ -38,3 +38,11 @@ export function runTshark(options: { pcap: string; keysFile?: string; fields: st
     rmSync(config, { recursive: true, force: true });
   }
 }
+
+/** A boolean field's value as a boolean: tshark 4.0 prints 1/0, later versions True/False. */
+export function tsharkBool(value: string | undefined): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (value === "1" || /^true$/i.test(value)) return true;
+  if (value === "0" || /^false$/i.test(value)) return false;
+  throw new Error(`not a tshark boolean: ${value}`);
+}

@@ -85,6 +85,15 @@ function human(r: SimulationResult, showKeys: boolean): string[] {
       out.push(
         `  ${pad(d.name, 9)} ${d.eui64}  ${sa}  ${pad(d.role, 7)} join ${pad(d.join, 8)} KE ${pad(d.keStatus, 10)} ${keys}`,
       );
+      if (d.tcso) {
+        const t = d.tcso;
+        const outcomes = t.outcomes
+          .map((o) => `${o.status} (${o.tc}) at ${(o.at / 1000).toFixed(1)} s`)
+          .join(", ");
+        out.push(
+          `  ${pad("", 9)} TCSO: ${outcomes || "none"}; TC now ${t.trustCenter}; keep-alive reads ${t.reads.ok} ok, ${t.reads.failed} failed`,
+        );
+      }
     }
   } else {
     const hist = new Map<string, number>();

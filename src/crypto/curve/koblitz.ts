@@ -97,6 +97,7 @@ export class KoblitzCurveImpl implements KoblitzCurve {
    */
   prepare(): void {
     this.pub.prepare();
+    this.sec.prepare();
     this.F.prepareTables();
   }
 
@@ -155,8 +156,7 @@ export class KoblitzCurveImpl implements KoblitzCurve {
     if (x === null) throw new ZseError("BAD_POINT", `${title}: x >= 2^${this.m} (not a field element)`);
     const ybit = prefix & 1;
     if (F.isZero(x)) {
-      // SEC 1 2.3.4 step 2.4.3: y = b^(2^(m-1)) = 1; canonical encoding has y~ = 0 (2.3.3).
-      if (ybit !== 0) throw new ZseError("BAD_POINT", `${title}: x = 0 with prefix 03 (no such point)`);
+      // SEC 1 2.3.4 step 2.4.3: y = b^(2^(m-1)) = 1 whatever y~ (as OpenSSL does).
       return new AffinePoint(this.name, x, F.one());
     }
     // beta = x + a + b / x^2; solve z^2 + z = beta (Tr(beta) must be 0); y = x z.

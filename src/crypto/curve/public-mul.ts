@@ -233,7 +233,14 @@ export class PublicMul {
       placed.set(key(b, g), { v: i, sign: 1 });
       placed.set(key(-b, -g), { v: i, sign: -1 });
     };
-    steps.push({ i: 0, digits: tnaf(...rec.alphas[0], rec.mu), v: 0, j: 0, signV: 1, s: 1 });
+    steps.push({
+      i: 0,
+      digits: tnaf({ r0: rec.alphas[0][0], r1: rec.alphas[0][1], mu: rec.mu }),
+      v: 0,
+      j: 0,
+      signV: 1,
+      s: 1,
+    });
     place(0);
     const todo = new Set(rec.alphas.map((_, i) => i).filter((i) => i > 0));
     for (let progress = true; progress && todo.size > 0; ) {
@@ -260,7 +267,14 @@ export class PublicMul {
       }
     }
     for (const i of todo)
-      steps.push({ i, digits: tnaf(...rec.alphas[i], rec.mu), v: 0, j: 0, signV: 1, s: 1 });
+      steps.push({
+        i,
+        digits: tnaf({ r0: rec.alphas[i][0], r1: rec.alphas[i][1], mu: rec.mu }),
+        v: 0,
+        j: 0,
+        signV: 1,
+        s: 1,
+      });
     this.plans.set(rec, steps);
     return steps;
   }

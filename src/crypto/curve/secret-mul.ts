@@ -3,7 +3,9 @@
  * (tnaf.ts `recodeRegular`; Oliveira, Aranha, López, Rodríguez-Henríquez, SAC 2014) evaluated
  * with a fixed pattern: the top digit's point, then for every further digit w-1 Frobenius maps
  * (3(w-1) squarings in López-Dahab coordinates) and one mixed addition of the digit's point,
- * fetched by scanning the whole table with masks and negated by a masked select.
+ * fetched by scanning the whole table with masks and negated by a masked select. For G the
+ * table is kept once per digit position, already mapped by the Frobenius powers, so k*G is a
+ * plain sum of looked-up points.
  *
  * The number of digits is fixed per curve, every digit is non-zero, and the table lookups touch
  * every entry, so the sequence of field operations does not depend on k. The mixed addition keeps
@@ -26,6 +28,8 @@ export class SecretMul {
   private readonly y: Fe;
   private readonly t: Fe;
   private readonly xy: Uint32Array;
+  /** Per digit position i, the flat table of G mapped by tau^((w-1) i); built on first use. */
+  private positions: Uint32Array[] | null = null;
 
   constructor(o: { curve: KoblitzCurveImpl; pub: PublicMul }) {
     this.c = o.curve;
@@ -37,10 +41,53 @@ export class SecretMul {
     this.xy = new Uint32Array(18);
   }
 
-  /** k*G with the wide-window table of G. */
+  /**
+   * k*G with the wide-window table of G, one copy per digit position i (the entries mapped by
+   * tau^((w-1) i)), so that the evaluation needs no Frobenius map: k*G = sum of the digits' points.
+   */
   mulBase(k: bigint): AffinePoint {
     const t = this.pub.baseTable();
-    return t === null ? this.mul(this.c.G as AffinePoint, k) : this.evaluate(this.pub.recG, t, k);
+    if (t === null) return this.mul(this.c.G as AffinePoint, k);
+    const flats = this.positions ?? this.buildPositions(t);
+    const ld = this.c.ld;
+    const rec = this.pub.recG;
+    const n = rec.recodeRegular(k);
+    const d = rec.digits;
+    const q = this.acc;
+    const count = t.x.length;
+    this.lookup(flats[n - 1], count, d[n - 1]);
+    ld.setAffine(q, this.x, this.y);
+    for (let i = n - 2; i >= 0; i--) {
+      this.lookup(flats[i], count, d[i]);
+      ld.addMixed(q, this.x, this.y);
+    }
+    d.fill(0);
+    return this.c.ldToPoint(q);
+  }
+
+  /** Builds the per-position copies of the table of G now (needs the table of G). */
+  prepare(): void {
+    const t = this.pub.baseTable();
+    if (t !== null && this.positions === null) this.buildPositions(t);
+  }
+
+  private buildPositions(t: Table): Uint32Array[] {
+    const F = this.c.F;
+    const rec = this.pub.recG;
+    const flats: Uint32Array[] = [t.flat];
+    const e = this.c.F.zero();
+    const W = F.words;
+    for (let i = 1; i < rec.regularLength; i++) {
+      const f = Uint32Array.from(flats[i - 1]);
+      for (let o = 0; o + 2 * W <= f.length; o += W) {
+        e.set(f.subarray(o, o + W));
+        for (let j = 1; j < rec.w; j++) F.sqr(e, e);
+        f.set(e, o);
+      }
+      flats.push(f);
+    }
+    this.positions = flats;
+    return flats;
   }
 
   /** k*P for P of order > 4 (not x = 0, not x = 1): the caller checks. */
@@ -53,11 +100,11 @@ export class SecretMul {
     const n = rec.recodeRegular(k);
     const d = rec.digits;
     const q = this.acc;
-    this.lookup(t, d[n - 1]);
+    this.lookup(t.flat, t.x.length, d[n - 1]);
     ld.setAffine(q, this.x, this.y);
     for (let i = n - 2; i >= 0; i--) {
       for (let j = 1; j < rec.w; j++) ld.frob(q);
-      this.lookup(t, d[i]);
+      this.lookup(t.flat, t.x.length, d[i]);
       ld.addMixed(q, this.x, this.y);
     }
     d.fill(0);
@@ -68,15 +115,13 @@ export class SecretMul {
    * (x, y) = sign(u) * t[|u| >> 1], reading every entry of the table: 18 words per entry are
    * masked into locals (2W <= 18; the words past an entry are masked off with it).
    */
-  private lookup(t: Table, u: number): void {
+  private lookup(flat: Uint32Array, count: number, u: number): void {
     const F = this.c.F;
     const { x, y } = this;
     const sm = u >> 31;
     const idx = ((u ^ sm) - sm) >> 1;
-    const flat = t.flat;
     const W = x.length;
     const W2 = 2 * W;
-    const count = t.x.length;
     let a0 = 0;
     let a1 = 0;
     let a2 = 0;

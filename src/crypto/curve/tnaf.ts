@@ -17,7 +17,9 @@
  */
 
 /** TNAF digits (-1, 0, 1) of r0 + r1 tau, least significant first. */
-export function tnaf(r0: bigint, r1: bigint, mu: 1 | -1): Int8Array {
+export function tnaf(o: { r0: bigint; r1: bigint; mu: 1 | -1 }): Int8Array {
+  let { r0, r1 } = o;
+  const mu = o.mu;
   const out: number[] = [];
   const m = BigInt(mu);
   while (r0 !== 0n || r1 !== 0n) {

@@ -18,7 +18,7 @@ export const SPREAD: Uint16Array = (() => {
 })();
 
 /** Reduces the 2W-word polynomial `c` in place modulo z^m + sum z^lower; result in c[0..W). */
-export function reduceInPlace(c: Uint32Array, m: number, lower: readonly number[], words: number): void {
+function reduceInPlace(c: Uint32Array, m: number, lower: readonly number[], words: number): void {
   for (let i = 2 * words - 1; i >= words; i--) {
     const t = c[i];
     if (t === 0) continue;

@@ -3,6 +3,7 @@
  * (Guide to ECC 2.3.6 notes multi-squaring by table lookup): T[pos][v] = f(v * z^(4 pos)), so
  * f(a) is the XOR of one entry per nibble of a: about as costly as one multiplication whatever k.
  */
+import { ZseError } from "../../util/errors.js";
 import type { Fe } from "./binary-field.js";
 
 export class NibbleTable {
@@ -12,7 +13,9 @@ export class NibbleTable {
 
   /** `basis(i, out)` writes f(z^i) into out, for 0 <= i < m. */
   constructor(o: { m: number; words: number; basis: (i: number, out: Fe) => void }) {
-    if (o.words !== 6 && o.words !== 9) throw new RangeError("NibbleTable: 6 or 9 words only");
+    if (o.words !== 6 && o.words !== 9) {
+      throw new ZseError("BAD_VALUE", `NibbleTable: words ${o.words}, expected 6 or 9`);
+    }
     this.W = o.words;
     this.nibbles = Math.ceil(o.m / 4);
     // 9 spare words: apply() always reads 9 words per entry (for W <= 9).

@@ -20,7 +20,12 @@ export const SECURITY_LEVEL_ENC_MIC_32 = 5;
  * (big-endian) order; it goes on the nonce little-endian, then the frame counter little-endian,
  * then the security control byte with the real security level in it.
  */
-export function ccmNonce(source: Uint8Array, frameCounter: number, securityControl: number): Uint8Array {
+export function ccmNonce(o: {
+  source: Uint8Array;
+  frameCounter: number;
+  securityControl: number;
+}): Uint8Array {
+  const { source, frameCounter, securityControl } = o;
   abytes(source, 8, "nonce source EUI-64");
   if (!Number.isInteger(frameCounter) || frameCounter < 0 || frameCounter > 0xffffffff) {
     throw new ZseError("BAD_VALUE", `nonce frame counter: ${frameCounter} is not a 32-bit unsigned integer`);

@@ -42,14 +42,14 @@ export interface AuxHeader {
 }
 
 /** Security control byte (05-3474 Figure 4.20). */
-export function securityControl(level: number, keyId: KeyIdentifier, extendedNonce: boolean): number {
-  return (level & 7) | (keyId << 3) | (extendedNonce ? 0x20 : 0);
+export function securityControl(o: { level: number; keyId: KeyIdentifier; extendedNonce: boolean }): number {
+  return (o.level & 7) | (o.keyId << 3) | (o.extendedNonce ? 0x20 : 0);
 }
 
 /** Writes the auxiliary header with `level` in the security control. */
 export function encodeAuxHeader(aux: Omit<AuxHeader, "levelOnAir">, level: number): Uint8Array {
   const w = new FrameWriter("aux header");
-  w.u8(securityControl(level, aux.keyId, aux.extendedNonce), "security control");
+  w.u8(securityControl({ level, keyId: aux.keyId, extendedNonce: aux.extendedNonce }), "security control");
   w.u32(aux.frameCounter, "frame counter");
   if (aux.extendedNonce) {
     if (!aux.source) throw new ZseError("BAD_VALUE", "aux header source: required with the extended nonce");
@@ -118,7 +118,11 @@ export function secure(opts: {
 }): Uint8Array {
   const level = SECURITY_LEVEL_ENC_MIC_32;
   const auxReal = encodeAuxHeader(opts.aux, level);
-  const nonce = ccmNonce(opts.nonceSource, opts.aux.frameCounter, auxReal[0]);
+  const nonce = ccmNonce({
+    source: opts.nonceSource,
+    frameCounter: opts.aux.frameCounter,
+    securityControl: auxReal[0],
+  });
   const sealed = ccmStarEncrypt({
     key: ccmKeyFor(opts.key, opts.aux.keyId),
     nonce,
@@ -146,7 +150,11 @@ export function unsecure(opts: {
 }): Uint8Array | undefined {
   const aad = opts.headerAndAux.slice();
   aad[opts.controlOffset] = (aad[opts.controlOffset] & ~7) | SECURITY_LEVEL_ENC_MIC_32;
-  const nonce = ccmNonce(opts.nonceSource, opts.aux.frameCounter, aad[opts.controlOffset]);
+  const nonce = ccmNonce({
+    source: opts.nonceSource,
+    frameCounter: opts.aux.frameCounter,
+    securityControl: aad[opts.controlOffset],
+  });
   return ccmStarDecrypt({ key: ccmKeyFor(opts.key, opts.aux.keyId), nonce, aad, sealed: opts.sealed });
 }
 
