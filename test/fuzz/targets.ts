@@ -14,6 +14,7 @@
 import fc from "fast-check";
 import { parseDeriveInput } from "../../src/cli/commands/cbke.js";
 import { sect163k1, sect283k1 } from "../../src/crypto/curves.js";
+import { KeepAliveClient } from "../../src/engine/keepalive-client.js";
 import { KeepAliveServer } from "../../src/engine/keepalive-server.js";
 import {
   decodeApsCommand,
@@ -40,6 +41,7 @@ import { decodeCertificate } from "../../src/se/certificate.js";
 import { checkInstallCode, parseInstallCode } from "../../src/se/install-code.js";
 import { fromHex } from "../../src/util/bytes.js";
 import { ZseError } from "../../src/util/errors.js";
+import { SeededRng } from "../../src/util/rng.js";
 import {
   decodeDefaultResponse,
   decodeKeFrame,
@@ -323,6 +325,47 @@ export function fuzzTargets(): FuzzTarget[] {
           { from: "0011223344556677", cluster: 0x0025, endpoint: 1, frame: b, apsSecured: true },
           0,
         ),
+    },
+    {
+      name: "Keep-Alive client frame",
+      kind: "bytes",
+      rejectsByValue: true,
+      seeds: [
+        encodeZclFrame(
+          {
+            frameType: "global",
+            direction: "server-to-client",
+            disableDefaultResponse: true,
+            seq: 0,
+            commandId: 1,
+          },
+          encodeReadAttributesResponse([
+            { attributeId: 0, status: 0, dataType: ZclDataType.UINT8, value: 10 },
+            { attributeId: 1, status: 0, dataType: ZclDataType.UINT16, value: 300 },
+          ]),
+        ),
+        encodeZclFrame(
+          {
+            frameType: "global",
+            direction: "server-to-client",
+            disableDefaultResponse: true,
+            seq: 0,
+            commandId: 11,
+          },
+          encodeDefaultResponse({ commandId: 0, status: 0x86 }),
+        ),
+      ],
+      run: (b) => {
+        // a client waiting for the answer to its Read Attributes of Base and Jitter
+        const client = new KeepAliveClient({ tc: "00124b000000ff01", rng: new SeededRng(1) });
+        client.start(0);
+        client.handleTimer("keepalive", 3000);
+        client.discoveryResult(3000, [240]);
+        return client.handleFrame(
+          { from: "00124b000000ff01", endpoint: 240, cluster: 0x0025, frame: b, apsSecured: true },
+          3100,
+        );
+      },
     },
     {
       name: "MAC frame",

@@ -72,6 +72,11 @@ function human(r: SimulationResult, showKeys: boolean): string[] {
   }
   out.push("", "Steps:");
   for (const s of r.steps) out.push(`  ${s.ok ? "ok  " : "FAIL"}  ${pad(s.name, 44)} ${s.detail}`);
+  if (r.attacks) {
+    out.push("", "Attacks (expected -> actual):");
+    for (const a of r.attacks)
+      out.push(`  ${a.ok ? "ok  " : "FAIL"}  ${pad(a.attack, 50)} ${a.expected} -> ${a.actual}`);
+  }
   if (r.devices.length <= 21) {
     out.push("", "Devices (KE status = BDB KE status at the end):");
     for (const d of r.devices) {
