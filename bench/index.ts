@@ -7,9 +7,13 @@
  * absolute times across machines. The SE figures and the baseline use this process's CPU time
  * (bench/cbke.ts `clockUs`), so a loaded shared machine does not skew the ratio.
  *
- * Usage: node --import tsx bench/index.ts [--json] [--quick]
+ * With `--issuance[=N]` also CA batch issuance of N suite 2 certificates (default 5,000) through
+ * the real batch path (src/ca/bench.ts: worker threads, SQLite registry; issue 4).
+ *
+ * Usage: node --import tsx bench/index.ts [--json] [--quick] [--issuance[=N]]
  */
 import { pathToFileURL } from "node:url";
+import { benchIssuance, type IssuanceBenchResult } from "../src/ca/bench.js";
 import { benchCbkeSuite, type CbkeBench } from "./cbke.js";
 import { benchCurves, type CurveBench } from "./curves.js";
 
@@ -28,6 +32,8 @@ export interface SuiteReport extends CbkeBench {
 export interface BenchReport {
   suite1: SuiteReport;
   suite2: SuiteReport;
+  /** CA batch issuance (suite 2), when asked for. */
+  issuance?: IssuanceBenchResult;
   /** Run settings and environment, to read the figures by. */
   meta: {
     quick: boolean;
@@ -86,6 +92,18 @@ export function runBench(opts: { quick?: boolean } = {}): BenchReport {
   };
 }
 
+/** CA batch issuance of `count` suite 2 certificates (all cores), rounded for the report. */
+export async function runIssuanceBench(opts: { count?: number } = {}): Promise<IssuanceBenchResult> {
+  const r = await benchIssuance({ suite: 2, count: opts.count ?? 5000 });
+  return {
+    ...r,
+    seconds: round(r.seconds),
+    perSecond: round(r.perSecond),
+    cpuMsPerCertificate: Math.round(r.cpuMsPerCertificate * 1000) / 1000,
+    registryRowsPerSecond: round(r.registryRowsPerSecond),
+  };
+}
+
 function round(v: number): number {
   return v >= 100 ? Math.round(v) : Math.round(v * 10) / 10;
 }
@@ -116,6 +134,13 @@ export function formatBench(r: BenchReport): string[] {
     const cell = (s: SuiteReport) => `${String(s[key])} ${unit}`.trimEnd().padStart(16);
     lines.push(`${label.padEnd(30)}${cell(r.suite1)}${cell(r.suite2)}`);
   }
+  const i = r.issuance;
+  if (i !== undefined) {
+    lines.push(
+      `CA batch issuance, suite ${i.suite}: ${i.count} certificates in ${i.seconds} s = ${i.perSecond} /s ` +
+        `(${i.workers} workers, ${i.cpuMsPerCertificate} ms CPU per certificate, registry ${i.consistent ? "consistent" : "INCONSISTENT"})`,
+    );
+  }
   lines.push(
     `(${r.meta.quick ? "quick run, " : ""}node ${r.meta.node}, ${r.meta.seconds} s; SE and baseline figures in process ${r.meta.clock} time, field/curve figures from bench/curves.ts)`,
   );
@@ -124,6 +149,11 @@ export function formatBench(r: BenchReport): string[] {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const report = runBench({ quick: process.argv.includes("--quick") });
+  const flag = process.argv.find((a) => a === "--issuance" || a.startsWith("--issuance="));
+  if (flag !== undefined) {
+    const count = flag.includes("=") ? Number(flag.slice(flag.indexOf("=") + 1)) : undefined;
+    report.issuance = await runIssuanceBench({ count });
+  }
   if (process.argv.includes("--json")) console.log(JSON.stringify(report, null, 2));
   else console.log(formatBench(report).join("\n"));
 }

@@ -45,6 +45,17 @@ export class AesMmo {
     return this;
   }
 
+  /** An independent copy of this computation's state (to reuse a common prefix). */
+  clone(): AesMmo {
+    const c = new AesMmo();
+    c.h.set(this.h);
+    c.buf.set(this.buf);
+    c.bufLen = this.bufLen;
+    c.total = this.total;
+    c.done = this.done;
+    return c;
+  }
+
   /** Pads (B.6), finishes and returns the 16-byte digest. The object cannot be reused. */
   digest(): Uint8Array {
     if (this.done) throw new ZseError("BAD_STATE", "aesMmo: digest() called twice");

@@ -5,19 +5,26 @@
  * MAC_K(M) = H((K xor opad) || H((K xor ipad) || M)), ipad = 0x36.., opad = 0x5c.., 16-byte block.
  */
 import { abytes } from "../util/bytes.js";
-import { aesMmo } from "./aes-mmo.js";
+import { type AesMmo, aesMmo } from "./aes-mmo.js";
 
 /** HMAC-AES-MMO with a 16-byte key. */
 export function hmacAesMmo(key: Uint8Array, message: Uint8Array): Uint8Array {
+  return hmacAesMmoKeyed(key)(message);
+}
+
+/**
+ * HMAC-AES-MMO with the keyed inner and outer states (after K xor ipad, K xor opad: one block
+ * each) computed once, for several messages under one key (CBKE's MACU and MACV).
+ */
+export function hmacAesMmoKeyed(key: Uint8Array): (message: Uint8Array) => Uint8Array {
   abytes(key, 16, "HMAC key");
-  const ipad = new Uint8Array(16);
-  const opad = new Uint8Array(16);
-  for (let i = 0; i < 16; i++) {
-    ipad[i] = key[i] ^ 0x36;
-    opad[i] = key[i] ^ 0x5c;
-  }
-  const inner = aesMmo.create().update(ipad).update(message).digest();
-  return aesMmo.create().update(opad).update(inner).digest();
+  const pad = new Uint8Array(16);
+  for (let i = 0; i < 16; i++) pad[i] = key[i] ^ 0x36;
+  const inner: AesMmo = aesMmo.create().update(pad);
+  for (let i = 0; i < 16; i++) pad[i] = key[i] ^ 0x5c;
+  const outer: AesMmo = aesMmo.create().update(pad);
+  pad.fill(0);
+  return (message) => outer.clone().update(inner.clone().update(message).digest()).digest();
 }
 
 /** Key-transport key (05-3474 4.5.3): HMAC(K, 0x00). Protects Transport Key commands. */

@@ -7,7 +7,7 @@
  * compressed ephemeral public keys.
  */
 
-import { hmacAesMmo } from "../crypto/hmac.js";
+import { hmacAesMmoKeyed } from "../crypto/hmac.js";
 import { cbkeKdf } from "../crypto/kdf.js";
 import { abytes, concat } from "../util/bytes.js";
 
@@ -44,12 +44,8 @@ export interface KeyConfirmation {
 export function keyConfirmation(z: Uint8Array, input: KeyConfirmationInput): KeyConfirmation {
   abytes(z, [21, 36], "shared secret Z");
   const { macKey, keyData } = cbkeKdf(z);
-  return {
-    macKey,
-    keyData,
-    macU: hmacAesMmo(macKey, macUMessage(input)),
-    macV: hmacAesMmo(macKey, macVMessage(input)),
-  };
+  const mac = hmacAesMmoKeyed(macKey);
+  return { macKey, keyData, macU: mac(macUMessage(input)), macV: mac(macVMessage(input)) };
 }
 
 function ids(input: KeyConfirmationInput): KeyConfirmationInput {

@@ -204,3 +204,17 @@ describe("zse cbke derive on Annex C (CLI contract)", () => {
     assertBadInput(zse(["cbke", "derive", "-"], { input: JSON.stringify({ ...good, role: "x" }) }), /role/);
   });
 });
+
+describe("zse bench options (ARCHITECTURE.md CLI contract)", () => {
+  it("--issuance takes a positive count; a bad one is a one-line error before any benchmark runs", () => {
+    const help = zse(["bench", "--help"]);
+    assert.equal(help.status, 0);
+    assert.match(help.stdout, /--issuance \[count\]/);
+    for (const bad of ["0", "-3", "x", "1.5"]) {
+      const r = zse(["bench", "--issuance", bad, "--json"]);
+      assert.notEqual(r.status, 0, bad);
+      assert.match(r.stderr, /--issuance/);
+      assert.equal(r.stdout, "");
+    }
+  });
+});

@@ -32,6 +32,20 @@ describe("mulAdd: k·P + l·Q + R (SEC 1 §2.2 group law, interleaved)", () => {
         assert.ok(curve.equals(got, slow(P, k, Q, l, R)), `case ${i}`);
       }
     });
+    it(`${curve.name}: more Q than the cache holds, each used several times, stays correct`, () => {
+      const rng = new SeededRng(`muladd-cache-${suite}`);
+      const qs = Array.from({ length: 20 }, () => curve.mulBase(curve.randomScalar(rng)));
+      const P = curve.mulBase(curve.randomScalar(rng));
+      for (let round = 0; round < 3; round++) {
+        for (const [j, Q] of qs.entries()) {
+          const k = BigInt(1000 + 7 * j + round);
+          const l = BigInt(3 + j) << 40n;
+          // Q decoded afresh in round 2: the cache is found by coordinates, not by object.
+          const q = round === 2 ? curve.decodePoint(curve.encodePoint(Q)) : Q;
+          assert.ok(curve.equals(curve.mulAdd({ p: P, k, q, l }), slow(P, k, Q, l)), `round ${round} Q ${j}`);
+        }
+      }
+    });
     it(`${curve.name}: zero scalars, infinity operands, results at infinity`, () => {
       const rng = new SeededRng(`muladd-edge-${suite}`);
       const P = curve.mulBase(curve.randomScalar(rng));

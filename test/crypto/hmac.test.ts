@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { aesMmo } from "../../src/crypto/aes-mmo.js";
-import { hmacAesMmo, keyLoadKey, keyTransportKey } from "../../src/crypto/hmac.js";
+import { hmacAesMmo, hmacAesMmoKeyed, keyLoadKey, keyTransportKey } from "../../src/crypto/hmac.js";
 import { cbkeKdf } from "../../src/crypto/kdf.js";
 import { concat, fromHex, toHex } from "../../src/util/bytes.js";
 import { isZseError } from "../../src/util/errors.js";
@@ -33,6 +33,22 @@ describe("HMAC over AES-MMO (Zigbee 05-3474 B.1.4, vectors C.6)", () => {
     assert.deepEqual(keyTransportKey(k), hmacAesMmo(k, Uint8Array.of(0)));
     assert.deepEqual(keyLoadKey(k), hmacAesMmo(k, Uint8Array.of(2)));
     assert.notDeepEqual(keyTransportKey(k), keyLoadKey(k));
+  });
+  it("keyed states reused: every published MAC twice through one keyed function, in any order", () => {
+    for (const v of vectors) {
+      const mac = hmacAesMmoKeyed(fromHex(v.key));
+      const other = concat(fromHex(v.message), Uint8Array.of(1));
+      const first = toHex(mac(fromHex(v.message)));
+      const between = toHex(mac(other));
+      assert.equal(first, v.mac);
+      assert.equal(toHex(mac(fromHex(v.message))), v.mac);
+      assert.equal(between, toHex(hmacAesMmo(fromHex(v.key), other)));
+      assert.notEqual(between, v.mac);
+    }
+    assert.throws(
+      () => hmacAesMmoKeyed(new Uint8Array(17)),
+      (e: unknown) => isZseError(e, "BAD_LENGTH"),
+    );
   });
   it("refuses a key that is not 16 bytes", () => {
     assert.throws(

@@ -8,7 +8,8 @@ import { ZseError } from "../../util/errors.js";
 import { action, emit } from "../output.js";
 
 interface BenchModule {
-  runBench(opts: { quick?: boolean }): unknown;
+  runBench(opts: { quick?: boolean }): { issuance?: unknown };
+  runIssuanceBench(opts: { count?: number }): Promise<unknown>;
   formatBench(report: unknown): string[];
 }
 
@@ -30,16 +31,28 @@ export function register(program: Command): void {
     .description("benchmark field, curve, ECQV, ECMQV, one CBKE side and issuance against node:crypto")
     .option("--quick", "a few-second run with fewer rounds (noisier)")
     .option("--json", "print one JSON document")
+    .option("--issuance [count]", "also CA batch issuance of suite 2 certificates (default 5000)")
     .addHelpText(
       "after",
-      "\nratio = cbkeSideUs / baselineSideUs, baseline = 4 x node:crypto EC keygen in the same run.\nExample:\n  zse bench --quick --json",
+      "\nratio = cbkeSideUs / baselineSideUs, baseline = 4 x node:crypto EC keygen in the same run.\nExample:\n  zse bench --quick --json\n  zse bench --issuance 5000",
     )
     .action(
-      action(async (opts: { quick?: boolean; json?: boolean }) => {
+      action(async (opts: { quick?: boolean; json?: boolean; issuance?: boolean | string }) => {
+        let count: number | undefined;
+        if (typeof opts.issuance === "string") {
+          count = Number(opts.issuance);
+          if (!Number.isInteger(count) || count < 1) {
+            throw new ZseError(
+              "BAD_VALUE",
+              `--issuance: ${JSON.stringify(opts.issuance)} is not a positive count`,
+            );
+          }
+        }
         const bench = await loadBench();
         if (!opts.json)
           process.stderr.write(`zse bench: running${opts.quick ? " (quick)" : " (about 30 s)"}...\n`);
         const report = bench.runBench({ quick: opts.quick });
+        if (opts.issuance !== undefined) report.issuance = await bench.runIssuanceBench({ count });
         emit(opts, report, () => bench.formatBench(report));
       }),
     );

@@ -20,6 +20,13 @@ const KEPT_MAX = 16;
 /** Uses of one Q after which its table is rebuilt with the wide window. */
 const KEPT_WIDE_AFTER = 2;
 
+/** A cached table of `mulAdd`'s Q. */
+interface KeptEntry {
+  uses: number;
+  gen: number;
+  t: KeptTable;
+}
+
 /** SEC 2 parameters of one Koblitz curve. */
 export interface KoblitzParams {
   name: "sect163k1" | "sect283k1";
@@ -70,7 +77,13 @@ export class KoblitzCurveImpl implements KoblitzCurve {
   private readonly acc: LdPoint;
   private readonly s1: Fe;
   private readonly s2: Fe;
-  private readonly kept = new Map<string, { uses: number; t: KeptTable }>();
+  private readonly kept = new Map<string, KeptEntry>();
+  /**
+   * The same entries by point object (a cached decoded CA key is the same object every time);
+   * valid while their generation is current (it changes when `kept` is cleared).
+   */
+  private readonly keptByPoint = new WeakMap<AffinePoint, KeptEntry>();
+  private keptGen = 0;
 
   constructor(p: KoblitzParams) {
     this.name = p.name;
@@ -233,17 +246,26 @@ export class KoblitzCurveImpl implements KoblitzCurve {
    * wide one from the KEPT_WIDE_AFTER-th use (a one-off command does not pay for 2^(wG-2) points).
    */
   private keptTable(q: AffinePoint): KeptTable {
+    const hit = this.keptByPoint.get(q);
+    if (hit !== undefined && hit.gen === this.keptGen) {
+      if (++hit.uses === KEPT_WIDE_AFTER) hit.t = this.pub.keptTable(q, true);
+      return hit.t;
+    }
     const key =
       q.x === null
         ? "inf"
         : `${this.F.toBigInt(q.x).toString(16)}:${this.F.toBigInt(q.y as Fe).toString(16)}`;
     let e = this.kept.get(key);
     if (e === undefined) {
-      if (this.kept.size >= KEPT_MAX) this.kept.clear();
-      e = { uses: 0, t: this.pub.keptTable(q, false) };
+      if (this.kept.size >= KEPT_MAX) {
+        this.kept.clear();
+        this.keptGen++;
+      }
+      e = { uses: 0, gen: this.keptGen, t: this.pub.keptTable(q, false) };
       this.kept.set(key, e);
     }
     if (++e.uses === KEPT_WIDE_AFTER) e.t = this.pub.keptTable(q, true);
+    this.keptByPoint.set(q, e);
     return e.t;
   }
 
