@@ -8,7 +8,7 @@ import { KoblitzCurveImpl } from "./curve/koblitz.js";
 import type { KoblitzCurve } from "./curve/types.js";
 import { GF163, GF283 } from "./field/fields.js";
 
-export type { CurvePoint, DecodePointOptions, KoblitzCurve, MulOptions } from "./curve/types.js";
+export type { CurvePoint, DecodePointOptions, KoblitzCurve, MulAddInput, MulOptions } from "./curve/types.js";
 
 /** sect163k1: y^2 + xy = x^3 + x^2 + 1 over GF(2^163), f = z^163 + z^7 + z^6 + z^3 + 1, h = 2. */
 export const sect163k1: KoblitzCurve = new KoblitzCurveImpl({

@@ -64,6 +64,57 @@ export function ecmqvSharedPoint(input: EcmqvInput): CurvePoint {
   return p;
 }
 
+export interface EcmqvImplicitInput extends Omit<EcmqvInput, "partnerStaticPublicKey"> {
+  /**
+   * The partner's static key as its ECQV certificate implies it (SEC 4 §3.5):
+   * Q_SV = e·P_SV + Q_CA, never computed on its own.
+   */
+  partnerStatic: {
+    /** P_SV, the reconstruction point of the partner's certificate. */
+    reconstructionPoint: CurvePoint;
+    /** e = H(certificate). */
+    e: bigint;
+    /** Q_CA, the CA public key (its table is cached by the curve). */
+    caPublicKey: CurvePoint;
+  };
+}
+
+/**
+ * The ECMQV shared point with the partner's static key given implicitly by its certificate:
+ * T = Q_EV + avf(Q_EV)·Q_SV is evaluated as Q_EV + (avf·e mod n)·P_SV + avf·Q_CA in one
+ * double-scalar multiplication (public scalars), then P = h·s·T on the secret path.
+ *
+ * Reducing avf·e modulo n is safe (SEC 1 §3.4 uses the cofactor h for this reason): the group
+ * E(GF(2^m)) has order h·n, so any point is P_SV = A + S with A of order n and h·S = O. Then
+ * (avf·e mod n)·P_SV and avf·e·P_SV differ by a multiple of n·S, a point of order dividing h,
+ * which the final multiplication by h·s sends to O: the shared point is the same as with
+ * Q_SV computed first (test/crypto/ecmqv.test.ts checks it with P_SV outside the subgroup).
+ * Unlike the unoptimised path this does not detect Q_SV = O (e·P_SV = -Q_CA): finding such a
+ * certificate means inverting the hash, and the result is then h·s·Q_EV, not an error.
+ */
+export function ecmqvSharedPointImplicit(input: EcmqvImplicitInput): CurvePoint {
+  const { curve, partnerStatic } = input;
+  const dS = checkScalar(curve, input.staticPrivateKey, "static private key");
+  const dE = checkScalar(curve, input.ephemeralPrivateKey, "ephemeral private key");
+  const s = (dE + avfOfX(curve, ephemeralX(curve, input.ephemeralPublicKey, dE)) * dS) % curve.n;
+  const qEV = input.partnerEphemeralPublicKey;
+  if (curve.isInfinity(qEV)) {
+    throw new ZseError("BAD_POINT", "ECMQV: a partner public key is the point at infinity");
+  }
+  const a = avf(curve, qEV);
+  const t = curve.mulAdd({
+    p: partnerStatic.reconstructionPoint,
+    k: (a * partnerStatic.e) % curve.n,
+    q: partnerStatic.caPublicKey,
+    l: a,
+    r: qEV,
+  });
+  const p = curve.mul(t, curve.cofactor * s, { secret: true });
+  if (curve.isInfinity(p))
+    throw new ZseError("BAD_POINT", "ECMQV: the shared point is the point at infinity");
+  return p;
+}
+
 /** Z = x(P) of the ECMQV shared point, as a field-element octet string (SEC 1 §2.3.5). */
 export function ecmqvSharedSecret(input: EcmqvInput): Uint8Array {
   return input.curve.xBytes(ecmqvSharedPoint(input));

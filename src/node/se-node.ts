@@ -7,6 +7,7 @@
  * link key the pair shares (SE 5.4.6: application data needs APS security).
  */
 
+import { cbkeCrypto } from "../engine/ke-crypto.js";
 import type { KeCrypto, KeSuiteCredentials } from "../engine/ke-types.js";
 import type { Eui64Hex } from "../engine/types.js";
 import type { Scheduler } from "../net/sim/clock.js";
@@ -22,7 +23,6 @@ import {
 import { decodeZclFrame, encodeZclFrame } from "../zcl/header.js";
 import { CLUSTER_KEY_ESTABLISHMENT, GlobalCommand, PROFILE_SE } from "../zcl/ids.js";
 import { ZclStatus } from "../zcl/status.js";
-import { cbkeCrypto } from "../engine/ke-crypto.js";
 import { KeHost } from "./ke-host.js";
 import type { KeOutcome } from "./ke-runner.js";
 import type { TcSupervisorHost } from "./keepalive-host.js";

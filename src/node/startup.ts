@@ -5,10 +5,11 @@
  * bdbTCLinkKeyExchangeMethod 0x100d, bdbTrustCenterRequiresKeyExchange 0x100f, and the
  * stack's KE status, the seed's ZB_BDB_KE_Status).
  */
+import type { TcsoStatusName } from "../engine/keepalive-types.js";
 import { ZseError } from "../util/errors.js";
 
-/** Trust Center Swap-Out callback statuses (Exegin ZbTcsoStatusT; PROTOCOL.md). */
-export type TcsoStatus = "SUCCESS" | "DISCOVERY_UNDERWAY" | "REJOIN_PREV" | "NOT_FOUND" | "FATAL";
+/** Trust Center Swap-Out callback statuses by name (Exegin ZbTcsoStatusT; PROTOCOL.md). */
+export type { TcsoStatusName };
 
 /** Certificate and keys of one CBKE suite (ZbZclCbkeInfoT / ZbZclCbke2InfoT). */
 export interface CbkeSuiteInfo {
@@ -37,7 +38,7 @@ export interface CbkeStartupConfig {
   /** Keep-Alive Jitter in seconds; 0 = the stack default (300). */
   tcKeepAliveJitter: number;
   /** Told about Trust Center Swap-Out; returning false at DISCOVERY_UNDERWAY halts TCSO. */
-  tcsoCallback?: (status: TcsoStatus) => boolean;
+  tcsoCallback?: (status: TcsoStatusName) => boolean;
 }
 
 /** ZbStartupT, the parts this project uses. */

@@ -24,7 +24,7 @@ import { SIM_DISPLAY_EUI, SIM_TC_EUI, simMeterEui } from "./simulation.js";
 import {
   type SeStartupConfig,
   seDefaults,
-  type TcsoStatus,
+  type TcsoStatusName,
   ZCL_DEVICE_IN_PREMISE_DISPLAY,
 } from "./startup.js";
 import { SimTcsoLink } from "./tcso-sim.js";
@@ -69,7 +69,7 @@ export interface TcsoNetworkOptions {
   /** Keep-Alive server settings (default the seed's example: base 1 min, jitter 5 s). */
   keepAlive?: { base: number; jitter: number };
   /** Each joiner's TCSO callback (the startup configuration's `tcsoCallback`). */
-  tcsoCallback?: (joiner: string) => ((status: TcsoStatus) => boolean) | undefined;
+  tcsoCallback?: (joiner: string) => ((status: TcsoStatusName) => boolean) | undefined;
   /** Keep-alive client read timeout (ms, default the engine's 10 s). */
   readTimeoutMs?: number;
   /** Called for every frame put on the air. */

@@ -7,6 +7,8 @@
  * both partners), and the TC link key set by key establishment (SE 5.4.7 CBKE). A restart
  * from the same Store carries on with every device's keys and the frame counters.
  */
+
+import { cbkeCrypto } from "../engine/ke-crypto.js";
 import type { KeCrypto, KeSuiteCredentials } from "../engine/ke-types.js";
 import type { Eui64Hex } from "../engine/types.js";
 import type { Scheduler } from "../net/sim/clock.js";
@@ -18,7 +20,6 @@ import { ZseError } from "../util/errors.js";
 import { parseEui64 } from "../util/eui64.js";
 import type { Rng } from "../util/rng.js";
 import { CLUSTER_KEY_ESTABLISHMENT, PROFILE_SE } from "../zcl/ids.js";
-import { cbkeCrypto } from "../engine/ke-crypto.js";
 import { KeHost } from "./ke-host.js";
 import type { KeOutcome } from "./ke-runner.js";
 import { ZB_ENDPOINT_CBKE_DEFAULT, ZCL_DEVICE_METER } from "./startup.js";

@@ -10,12 +10,12 @@
  * Confirm Key; certificate policy checks are separate (certificate-checks.ts).
  */
 import { curveForSuite, type KoblitzCurve } from "../crypto/curves.js";
-import { ecmqvSharedSecret } from "../crypto/ecmqv.js";
+import { ecmqvSharedPointImplicit } from "../crypto/ecmqv.js";
 import { abytes, bytesToBigInt } from "../util/bytes.js";
 import { ZseError } from "../util/errors.js";
 import { cryptoRng, type Rng } from "../util/rng.js";
 import { keyConfirmation } from "./cbke-confirm.js";
-import { certificatePublicKeyPoint } from "./certificate-key.js";
+import { certificateKeyParts, certificatePublicKey } from "./certificate-key.js";
 import { type Suite, suiteInfo } from "./suites.js";
 
 export interface CbkeDeriveInput {
@@ -90,16 +90,18 @@ export function cbkeDerive(input: CbkeDeriveInput): CbkeResult {
     localEphemeralPublicKey = local.ephemeralPublicKey.slice();
   }
   const qEV = curve.decodePoint(remote.ephemeralPublicKey, "remote.ephemeralPublicKey");
-  const qSV = certificatePublicKeyPoint({ certificate: remote.certificate, caPublicKey: input.caPublicKey });
-
-  const sharedSecret = ecmqvSharedSecret({
-    curve,
-    staticPrivateKey: dS,
-    ephemeralPrivateKey: dE,
-    ephemeralPublicKey: localEphemeralPublicKey,
-    partnerStaticPublicKey: qSV,
-    partnerEphemeralPublicKey: qEV,
-  });
+  const remoteKey = { certificate: remote.certificate.slice(), caPublicKey: input.caPublicKey.slice() };
+  // Q_SV is folded into the ECMQV multiplication (crypto/ecmqv.ts ecmqvSharedPointImplicit).
+  const sharedSecret = curve.xBytes(
+    ecmqvSharedPointImplicit({
+      curve,
+      staticPrivateKey: dS,
+      ephemeralPrivateKey: dE,
+      ephemeralPublicKey: localEphemeralPublicKey,
+      partnerStatic: certificateKeyParts(remoteKey),
+      partnerEphemeralPublicKey: qEV,
+    }),
+  );
   const initiator = input.role === "initiator";
   const confirm = keyConfirmation(sharedSecret, {
     idU: initiator ? local.eui64 : remote.eui64,
@@ -107,12 +109,19 @@ export function cbkeDerive(input: CbkeDeriveInput): CbkeResult {
     qEU: initiator ? localEphemeralPublicKey : remote.ephemeralPublicKey,
     qEV: initiator ? remote.ephemeralPublicKey : localEphemeralPublicKey,
   });
-  return {
-    sharedSecret,
-    ...confirm,
-    localEphemeralPublicKey,
-    remotePublicKey: curve.encodePoint(qSV),
-  };
+  const result = { sharedSecret, ...confirm, localEphemeralPublicKey } as CbkeResult;
+  // The partner's static key costs one more multiplication: formed on first read only (the
+  // KE engine never reads it), then kept as a plain value.
+  Object.defineProperty(result, "remotePublicKey", {
+    enumerable: true,
+    configurable: true,
+    get(): Uint8Array {
+      const value = certificatePublicKey(remoteKey);
+      Object.defineProperty(result, "remotePublicKey", { value, enumerable: true, writable: true });
+      return value;
+    },
+  });
+  return result;
 }
 
 /** A fresh ephemeral key pair for `suite` (private in [1, n-1], public compressed). */

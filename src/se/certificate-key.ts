@@ -4,8 +4,9 @@
  * on the curve of the certificate's suite (suite from the length).
  */
 import { type CurvePoint, curveForSuite, type KoblitzCurve } from "../crypto/curves.js";
-import { reconstructPublicKey } from "../crypto/ecqv.js";
+import { certificateHash, reconstructPublicKey } from "../crypto/ecqv.js";
 import { abytes, toHex } from "../util/bytes.js";
+import { ZseError } from "../util/errors.js";
 import { decodeCertificate } from "./certificate.js";
 import { suiteInfo } from "./suites.js";
 
@@ -27,6 +28,31 @@ export function certificatePublicKeyPoint(input: CertificatePublicKeyInput): Cur
     reconstructionPoint: cert.reconstructionPoint,
     caPublicKey: caPoint(curve, input.caPublicKey),
   });
+}
+
+/** The parts Q = e·P + Q_CA is made of, decoded and checked but not combined. */
+export interface CertificateKeyParts {
+  /** P, the certificate's reconstruction point. */
+  reconstructionPoint: CurvePoint;
+  /** e = AES-MMO(certificate). */
+  e: bigint;
+  /** Q_CA, decoded (and cached). */
+  caPublicKey: CurvePoint;
+}
+
+/**
+ * The certificate's public key as its parts, for callers that fold e·P + Q_CA into a larger
+ * multiplication (ECMQV, crypto/ecmqv.ts). Same checks and errors as certificatePublicKeyPoint,
+ * except that a reconstructed key at infinity is not detected (it is never formed).
+ */
+export function certificateKeyParts(input: CertificatePublicKeyInput): CertificateKeyParts {
+  const cert = decodeCertificate(input.certificate);
+  const curve = curveForSuite(cert.suite);
+  abytes(input.caPublicKey, suiteInfo(cert.suite).pointBytes, "CA public key");
+  const caPublicKey = caPoint(curve, input.caPublicKey);
+  const reconstructionPoint = curve.decodePoint(cert.reconstructionPoint, "reconstruction point");
+  if (curve.isInfinity(caPublicKey)) throw new ZseError("BAD_POINT", "CA public key: the point at infinity");
+  return { reconstructionPoint, e: certificateHash(input.certificate), caPublicKey };
 }
 
 /** Decoded CA keys: a Trust Center uses one or two for every exchange. */

@@ -1,9 +1,15 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { curveForSuite } from "../../src/crypto/curves.js";
-import { avf, ecmqvSharedSecret } from "../../src/crypto/ecmqv.js";
+import {
+  avf,
+  ecmqvSharedPoint,
+  ecmqvSharedPointImplicit,
+  ecmqvSharedSecret,
+} from "../../src/crypto/ecmqv.js";
 import { bytesToBigInt, fromHex, toHex } from "../../src/util/bytes.js";
 import { isZseError } from "../../src/util/errors.js";
+import { SeededRng } from "../../src/util/rng.js";
 import { curveNameForSuite, opensslKeyPair } from "../support/node-ec.js";
 import { annexC } from "../support/se-vectors.js";
 
@@ -111,6 +117,74 @@ describe("ECMQV agreement on random keys (drawn by OpenSSL)", () => {
     assert.equal(toHex(ecmqvSharedSecret(base)), v.shared_secret_z);
     assert.throws(
       () => ecmqvSharedSecret({ ...base, ephemeralPublicKey: Uint8Array.of(4, ...own.subarray(1)) }),
+      (e) => isZseError(e, "BAD_POINT"),
+    );
+  });
+});
+
+describe("ECMQV with the partner's static key implicit (SEC 4 §3.5 folded into SEC 1 §3.4)", () => {
+  for (const suite of [1, 2] as const) {
+    const curve = curveForSuite(suite);
+    // (0, 1) is the point of order 2 on both curves: adding it leaves the order-n subgroup.
+    const S = curve.decodePoint(fromHex(`02${"00".repeat(curve.fieldBytes)}`));
+    it(`suite ${suite}: equals Q_SV = e·P + Q_CA first, also with P, Q_CA, Q_EV outside the subgroup`, () => {
+      const rng = new SeededRng(`ecmqv-implicit-${suite}`);
+      let distinctT = 0;
+      for (let i = 0; i < 16; i++) {
+        let P = curve.mulBase(curve.randomScalar(rng));
+        let qCa = curve.mulBase(curve.randomScalar(rng));
+        let qEV = curve.mulBase(curve.randomScalar(rng));
+        if (i & 1) P = curve.add(P, S);
+        if (i & 2) qCa = curve.add(qCa, S);
+        if (i & 4) qEV = curve.add(qEV, S);
+        // e up to n (so that avf·e mod n really reduces) and of AES-MMO's 128 bits.
+        const e =
+          i & 8
+            ? curve.randomScalar(rng) >> BigInt(curve.n.toString(2).length - 128)
+            : curve.randomScalar(rng);
+        const base = {
+          curve,
+          staticPrivateKey: curve.randomScalar(rng),
+          ephemeralPrivateKey: curve.randomScalar(rng),
+          partnerEphemeralPublicKey: qEV,
+        };
+        const qSV = curve.add(curve.mul(P, e), qCa);
+        const want = ecmqvSharedPoint({ ...base, partnerStaticPublicKey: qSV });
+        const got = ecmqvSharedPointImplicit({
+          ...base,
+          partnerStatic: { reconstructionPoint: P, e, caPublicKey: qCa },
+        });
+        assert.ok(curve.equals(got, want), `case ${i}`);
+        // Before the cofactor the two forms of T differ when P has an order-2 part and avf·e / n
+        // is odd: the case the cofactor argument is about does occur here.
+        const a = avf(curve, qEV);
+        const tFull = curve.add(qEV, curve.mul(qSV, a));
+        const tReduced = curve.mulAdd({ p: P, k: (a * e) % curve.n, q: qCa, l: a, r: qEV });
+        if (!curve.equals(tFull, tReduced)) distinctT++;
+      }
+      assert.ok(distinctT > 0, "no case with (avf·e mod n)·P ≠ avf·e·P");
+    });
+  }
+
+  it("rejects Q_EV at infinity and an ECMQV result at infinity", () => {
+    const curve = curveForSuite(1);
+    const rng = new SeededRng("ecmqv-implicit-bad");
+    const base = { curve, staticPrivateKey: 5n, ephemeralPrivateKey: 7n };
+    const partnerStatic = { reconstructionPoint: curve.G, e: 3n, caPublicKey: curve.G };
+    assert.throws(
+      () => ecmqvSharedPointImplicit({ ...base, partnerStatic, partnerEphemeralPublicKey: curve.infinity }),
+      (e) => isZseError(e, "BAD_POINT"),
+    );
+    // Q_EV = (0, 1) of order 2 and Q_SV = O: T = Q_EV, h·s·T = O.
+    const S = curve.decodePoint(fromHex(`02${"00".repeat(curve.fieldBytes)}`));
+    const Q = curve.mulBase(curve.randomScalar(rng));
+    assert.throws(
+      () =>
+        ecmqvSharedPointImplicit({
+          ...base,
+          partnerStatic: { reconstructionPoint: Q, e: 1n, caPublicKey: curve.negate(Q) },
+          partnerEphemeralPublicKey: S,
+        }),
       (e) => isZseError(e, "BAD_POINT"),
     );
   });

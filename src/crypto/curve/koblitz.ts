@@ -11,9 +11,14 @@ import { cryptoRng, type Rng } from "../../util/rng.js";
 import type { BinaryField, Fe } from "../field/binary-field.js";
 import { Ladder } from "./ladder.js";
 import { LdArith, type LdPoint } from "./ld.js";
-import { PublicMul } from "./public-mul.js";
+import { type KeptTable, PublicMul } from "./public-mul.js";
 import { SecretMul } from "./secret-mul.js";
-import type { CurvePoint, DecodePointOptions, KoblitzCurve, MulOptions } from "./types.js";
+import type { CurvePoint, DecodePointOptions, KoblitzCurve, MulAddInput, MulOptions } from "./types.js";
+
+/** Kept tables of `mulAdd`'s Q: at most this many points (then the cache starts again). */
+const KEPT_MAX = 16;
+/** Uses of one Q after which its table is rebuilt with the wide window. */
+const KEPT_WIDE_AFTER = 2;
 
 /** SEC 2 parameters of one Koblitz curve. */
 export interface KoblitzParams {
@@ -65,6 +70,7 @@ export class KoblitzCurveImpl implements KoblitzCurve {
   private readonly acc: LdPoint;
   private readonly s1: Fe;
   private readonly s2: Fe;
+  private readonly kept = new Map<string, { uses: number; t: KeptTable }>();
 
   constructor(p: KoblitzParams) {
     this.name = p.name;
@@ -211,6 +217,34 @@ export class KoblitzCurveImpl implements KoblitzCurve {
     this.checkK(k);
     if (opts?.secret) return this.mulSecret(q, k);
     return this.pub.mul(q, k);
+  }
+
+  mulAdd(o: MulAddInput): CurvePoint {
+    const p = this.point(o.p, "mulAdd P");
+    const q = this.point(o.q, "mulAdd Q");
+    const r = o.r === undefined ? undefined : this.point(o.r, "mulAdd R");
+    this.checkK(o.k);
+    this.checkK(o.l);
+    return this.pub.mulAdd({ p, k: o.k, q: this.keptTable(q), l: o.l, r });
+  }
+
+  /**
+   * Q's table from the bounded cache, keyed by its coordinates: the narrow window at first, the
+   * wide one from the KEPT_WIDE_AFTER-th use (a one-off command does not pay for 2^(wG-2) points).
+   */
+  private keptTable(q: AffinePoint): KeptTable {
+    const key =
+      q.x === null
+        ? "inf"
+        : `${this.F.toBigInt(q.x).toString(16)}:${this.F.toBigInt(q.y as Fe).toString(16)}`;
+    let e = this.kept.get(key);
+    if (e === undefined) {
+      if (this.kept.size >= KEPT_MAX) this.kept.clear();
+      e = { uses: 0, t: this.pub.keptTable(q, false) };
+      this.kept.set(key, e);
+    }
+    if (++e.uses === KEPT_WIDE_AFTER) e.t = this.pub.keptTable(q, true);
+    return e.t;
   }
 
   /**

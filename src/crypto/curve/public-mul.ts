@@ -27,6 +27,12 @@ export interface Table {
   flat: Uint32Array;
 }
 
+/** A table kept across calls (a long-lived public point such as a CA key) with its recoder. */
+export interface KeptTable {
+  rec: WtnafRecoder;
+  table: Table;
+}
+
 export class PublicMul {
   private readonly c: KoblitzCurveImpl;
   private readonly G: AffinePoint;
@@ -41,6 +47,8 @@ export class PublicMul {
   private readonly t1: Fe;
   private readonly t2: Fe;
   private readonly flip: Uint8Array;
+  /** Copy of the first scalar's digits in `mulAdd`. */
+  private readonly dk: Int8Array;
 
   constructor(o: { curve: KoblitzCurveImpl; G: AffinePoint; w: number; wG: number }) {
     const c = o.curve;
@@ -57,6 +65,7 @@ export class PublicMul {
     this.t1 = c.F.zero();
     this.t2 = c.F.zero();
     this.flip = new Uint8Array(maxPts);
+    this.dk = new Int8Array(this.rec.digits.length);
   }
 
   private newTable(n: number): Table {
@@ -105,6 +114,72 @@ export class PublicMul {
     const c = this.c;
     if (p.x === null || k === 0n) return c.infinity as AffinePoint;
     return this.evaluate(this.rec, this.pointTable(p), k);
+  }
+
+  /**
+   * A table of Q kept by the caller: with the variable-base window (`wide` false, 2^(w-2)
+   * entries) or the wide window of G (2^(wG-2) entries, for a point used many times).
+   */
+  keptTable(q: AffinePoint, wide: boolean): KeptTable {
+    const rec = wide ? this.recG : this.rec;
+    const table = this.newTable(rec.alphas.length);
+    if (q.x !== null) this.precompute(q, rec, table);
+    else table.inf.fill(1);
+    return { rec, table };
+  }
+
+  /**
+   * k*P + l*Q + R in one tau-adic evaluation (interleaved width-w TNAF, Guide to ECC 3.3.3 with
+   * Frobenius in place of doubling): both scalars recoded modulo tau^m - 1, one Frobenius map per
+   * digit position shared by both, Q's kept table, R (optional) added at the end. Public scalars
+   * and points only (variable-time).
+   */
+  mulAdd(o: { p: AffinePoint; k: bigint; q: KeptTable; l: bigint; r?: AffinePoint }): AffinePoint {
+    const c = this.c;
+    const ld = c.ld;
+    const acc = this.acc;
+    ld.setInfinity(acc);
+    let n1 = 0;
+    let tP: Table | null = null;
+    const dk = this.dk;
+    if (o.p.x !== null && o.k !== 0n) {
+      tP = this.pointTable(o.p);
+      n1 = this.rec.recode(o.k);
+      dk.set(this.rec.digits.subarray(0, n1));
+    }
+    const tQ = o.q.table;
+    const n2 = o.l === 0n ? 0 : o.q.rec.recode(o.l);
+    const dl = o.q.rec.digits;
+    let started = false;
+    for (let i = Math.max(n1, n2) - 1; i >= 0; i--) {
+      if (started) ld.frob(acc);
+      if (i < n1 && tP !== null) {
+        const u = dk[i];
+        if (u > 0) {
+          if (tP.inf[u >> 1] === 0) {
+            ld.addMixed(acc, tP.x[u >> 1], tP.y[u >> 1]);
+            started = true;
+          }
+        } else if (u < 0 && tP.inf[-u >> 1] === 0) {
+          ld.addMixed(acc, tP.x[-u >> 1], tP.ny[-u >> 1]);
+          started = true;
+        }
+      }
+      if (i < n2) {
+        const u = dl[i];
+        if (u > 0) {
+          if (tQ.inf[u >> 1] === 0) {
+            ld.addMixed(acc, tQ.x[u >> 1], tQ.y[u >> 1]);
+            started = true;
+          }
+        } else if (u < 0 && tQ.inf[-u >> 1] === 0) {
+          ld.addMixed(acc, tQ.x[-u >> 1], tQ.ny[-u >> 1]);
+          started = true;
+        }
+      }
+    }
+    if (o.r !== undefined && o.r.x !== null && o.r.y !== null) ld.addMixed(acc, o.r.x, o.r.y);
+    return c.ldToPoint(acc);
   }
 
   private evaluate(rec: WtnafRecoder, t: Table, k: bigint): AffinePoint {

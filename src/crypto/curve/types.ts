@@ -24,6 +24,17 @@ export interface MulOptions {
   secret?: boolean;
 }
 
+/** Operands of `KoblitzCurve.mulAdd`: k*P + l*Q + R, all public. */
+export interface MulAddInput {
+  p: CurvePoint;
+  k: bigint;
+  /** A long-lived point (a CA public key): its precomputed table is cached by the curve. */
+  q: CurvePoint;
+  l: bigint;
+  /** Added at the end when given. */
+  r?: CurvePoint;
+}
+
 export interface KoblitzCurve {
   readonly name: "sect163k1" | "sect283k1";
   /** Field degree: 163 | 283. */
@@ -52,6 +63,11 @@ export interface KoblitzCurve {
   mulBase(k: bigint, opts?: MulOptions): CurvePoint;
   /** k*P exactly (k is never reduced mod n: P may lie outside the order-n subgroup). */
   mul(p: CurvePoint, k: bigint, opts?: MulOptions): CurvePoint;
+  /**
+   * k*P + l*Q + R for public scalars and points, in one interleaved multiplication; Q's table is
+   * cached per point (bounded), so it pays for a key used again and again (variable-time).
+   */
+  mulAdd(o: MulAddInput): CurvePoint;
   add(p: CurvePoint, q: CurvePoint): CurvePoint;
   negate(p: CurvePoint): CurvePoint;
   isInfinity(p: CurvePoint): boolean;
