@@ -33,8 +33,18 @@ interface RunResult {
   signal: NodeJS.Signals | null;
 }
 
-/** Runs the child; with `killAfterMs` it is SIGKILLed that long after it printed START. */
-function runChild(opts: { db: string; first: number; count: number; seed: number; killAfterMs?: number }) {
+/**
+ * Runs the child; with `killAfterKeys` it is SIGKILLed `killDelayMs` after it printed that many
+ * keys, while it is busy with the devices after them (so every kill lands mid-work).
+ */
+function runChild(opts: {
+  db: string;
+  first: number;
+  count: number;
+  seed: number;
+  killAfterKeys?: number;
+  killDelayMs?: number;
+}) {
   return new Promise<RunResult>((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -53,11 +63,12 @@ function runChild(opts: { db: string; first: number; count: number; seed: number
       buffered = lines.pop() ?? "";
       for (const line of lines) {
         const [tag, a, b, c] = line.split(" ");
-        if (tag === "START") {
-          result.start = Number(a);
-          if (opts.killAfterMs !== undefined) setTimeout(() => child.kill("SIGKILL"), opts.killAfterMs);
-        } else if (tag === "KEY") result.keys.push({ eui64: a, key: b, counter: Number(c) });
-        else if (tag === "CTR") result.counters.push({ name: a, n: Number(b) });
+        if (tag === "START") result.start = Number(a);
+        else if (tag === "KEY") {
+          result.keys.push({ eui64: a, key: b, counter: Number(c) });
+          if (result.keys.length === opts.killAfterKeys)
+            setTimeout(() => child.kill("SIGKILL"), opts.killDelayMs ?? 0);
+        } else if (tag === "CTR") result.counters.push({ name: a, n: Number(b) });
         else if (tag === "DONE") result.done = true;
       }
     });
@@ -101,13 +112,17 @@ describe("Trust Center store under SIGKILL (05-3474 4.4.1.2)", () => {
     let counterUses = 0;
     for (let run = 0; acknowledged.size < TOTAL; run++) {
       assert.ok(run < 40, "the child makes no progress");
-      const kill = kills < KILLS;
+      const remaining = TOTAL - acknowledged.size;
+      // kill after a random share of what is left, leaving enough for the kills still to come
+      const killAfterKeys =
+        kills < KILLS ? 1 + rng.int(Math.max(1, Math.floor(remaining / (KILLS - kills + 1)))) : undefined;
       const res = await runChild({
         db,
         first: run * 100_000,
-        count: TOTAL - acknowledged.size,
+        count: remaining,
         seed: run + 1,
-        killAfterMs: kill ? 100 + rng.int(900) : undefined,
+        killAfterKeys,
+        killDelayMs: rng.int(20),
       });
       assert.ok(res.start >= 0, "the child printed START");
       const apsBefore = lastUsed.get("aps") ?? -1;
