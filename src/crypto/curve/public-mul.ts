@@ -317,10 +317,10 @@ export class PublicMul {
       s: 1,
     });
     place(0);
-    const todo = new Set(rec.alphas.map((_, i) => i).filter((i) => i > 0));
-    for (let progress = true; progress && todo.size > 0; ) {
+    const pending = new Set(rec.alphas.map((_, i) => i).filter((i) => i > 0));
+    for (let progress = true; progress && pending.size > 0; ) {
       progress = false;
-      for (const i of [...todo]) {
+      for (const i of [...pending]) {
         for (const s of [1, -1] as const) {
           let [x0, x1] = rec.alphas[i];
           x0 -= BigInt(s);
@@ -334,14 +334,14 @@ export class PublicMul {
           if (hit !== undefined) {
             steps.push({ i, digits: null, v: hit.v, j, signV: hit.sign, s });
             place(i);
-            todo.delete(i);
+            pending.delete(i);
             progress = true;
             break;
           }
         }
       }
     }
-    for (const i of todo)
+    for (const i of pending)
       steps.push({
         i,
         digits: tnaf({ r0: rec.alphas[i][0], r1: rec.alphas[i][1], mu: rec.mu }),
