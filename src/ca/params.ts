@@ -9,6 +9,7 @@ import {
   KEY_USAGE_DIGITAL_SIGNATURE,
   KEY_USAGE_KEY_AGREEMENT,
   MAX_VALID_FROM,
+  parseKeyUsage as parseCertificateKeyUsage,
   VALID_TIME_NO_EXPIRY,
 } from "../se/certificate.js";
 import { isoSeconds } from "../se/certificate-checks.js";
@@ -116,23 +117,9 @@ export function parseDuration(text: string, title = "--valid-for"): number {
   return secs;
 }
 
-/** Key usage list ("agreement,signature"; also key-agreement, keyAgreement, digital-signature, digitalSignature, or a hex byte 0x88). */
+/** Key usage list for `--key-usage` (src/se/certificate.ts parseKeyUsage: names or a hex byte). */
 export function parseKeyUsage(text: string, title = "--key-usage"): number {
-  const s = text.trim().toLowerCase();
-  if (/^0x[0-9a-f]{1,2}$/.test(s)) {
-    const v = Number.parseInt(s.slice(2), 16);
-    if (v !== 0 && (v & ~(KEY_USAGE.agreement | KEY_USAGE.signature)) === 0) return v;
-    throw new ZseError("BAD_VALUE", `${title}: "${text}" sets bits other than 0x08 and 0x80`);
-  }
-  let v = 0;
-  for (const part of s.split(",")) {
-    const p = part.trim();
-    if (p === "agreement" || p === "key-agreement" || p === "keyagreement") v |= KEY_USAGE.agreement;
-    else if (p === "signature" || p === "digital-signature" || p === "digitalsignature")
-      v |= KEY_USAGE.signature;
-    else throw new ZseError("BAD_VALUE", `${title}: unknown key usage "${p}" (agreement, signature)`);
-  }
-  return v;
+  return parseCertificateKeyUsage(text, title);
 }
 
 /** Suite 1 profile attribute data: exactly 10 bytes of hex. */

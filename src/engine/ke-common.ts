@@ -77,6 +77,46 @@ export abstract class KeEngineBase {
     return c;
   }
 
+  /**
+   * ECMQV, KDF and both MACs of one session (SE 07-5356 C.4.2.2.6) stored on `session`, the
+   * ephemeral private key wiped afterwards whatever happens. Throws the crypto's ZseError for an
+   * invalid point or key (the caller answers BAD_MESSAGE).
+   */
+  protected deriveSessionKeys(
+    session: { macU?: Uint8Array; macV?: Uint8Array; keyData?: Uint8Array },
+    input: {
+      suite: KeSuite;
+      role: "initiator" | "responder";
+      ephemeral: { privateKey: Uint8Array; publicKey: Uint8Array };
+      partner: Uint8Array;
+      certificate: Uint8Array;
+      remoteEphemeral: Uint8Array;
+    },
+  ): void {
+    try {
+      const r = this.options.crypto.derive({
+        suite: input.suite,
+        role: input.role,
+        local: {
+          eui64: this.euiBytes,
+          credentials: this.credentials(input.suite),
+          ephemeralPrivateKey: input.ephemeral.privateKey,
+          ephemeralPublicKey: input.ephemeral.publicKey,
+        },
+        remote: {
+          eui64: input.partner,
+          certificate: input.certificate,
+          ephemeralPublicKey: input.remoteEphemeral,
+        },
+      });
+      session.macU = r.macU;
+      session.macV = r.macV;
+      session.keyData = r.keyData;
+    } finally {
+      input.ephemeral.privateKey.fill(0);
+    }
+  }
+
   /** Wall-clock time for certificate validity checks, when the device has a clock. */
   protected wallTime(now: number): Date | undefined {
     return this.options.wallClock ? new Date(this.options.wallClock(now)) : undefined;

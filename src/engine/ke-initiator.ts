@@ -331,32 +331,26 @@ export class KeInitiator extends KeEngineBase {
     }
     try {
       const qev = decodeEphemeralData(payload, s.suite);
-      const r = this.options.crypto.derive({
+      this.deriveSessionKeys(s, {
         suite: s.suite,
         role: "initiator",
-        local: {
-          eui64: this.euiBytes,
-          credentials: this.credentials(s.suite),
-          ephemeralPrivateKey: s.ephemeralPrivateKey,
-          ephemeralPublicKey: s.ephemeralPublicKey,
-        },
-        remote: { eui64: s.partnerBytes, certificate: s.responder.certificate, ephemeralPublicKey: qev },
+        ephemeral: { privateKey: s.ephemeralPrivateKey, publicKey: s.ephemeralPublicKey },
+        partner: s.partnerBytes,
+        certificate: s.responder.certificate,
+        remoteEphemeral: qev,
       });
-      s.macU = r.macU;
-      s.macV = r.macV;
-      s.keyData = r.keyData;
     } catch (e) {
       if (!isZseError(e)) throw e;
       return this.fail(s, now, "BAD_MESSAGE", `Ephemeral Data Response: ${e.message}`);
     } finally {
-      s.ephemeralPrivateKey.fill(0);
+      s.ephemeralPrivateKey.fill(0); // also when decoding QEV failed before the derivation
       s.ephemeralPrivateKey = undefined;
     }
     s.state = "await-confirm";
     s.seq = this.nextSeq();
     s.deadline = now + s.responder.confirmKeyGenerateTime * 1000 + this.slackMs;
     return [
-      this.send(s.partner, s.endpoint, this.keFrame(s.seq, true, { command: "confirm", mac: s.macU })),
+      this.send(s.partner, s.endpoint, this.keFrame(s.seq, true, { command: "confirm", mac: s.macU! })),
       { kind: "timer", name: KeInitiator.timerName(s.partner), at: s.deadline },
     ];
   }

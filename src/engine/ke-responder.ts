@@ -303,25 +303,17 @@ export class KeResponder extends KeEngineBase {
     }
     const eph = this.options.crypto.generateEphemeral(s.suite, this.options.rng);
     try {
-      const r = this.options.crypto.derive({
+      this.deriveSessionKeys(s, {
         suite: s.suite,
         role: "responder",
-        local: {
-          eui64: this.euiBytes,
-          credentials: this.credentials(s.suite),
-          ephemeralPrivateKey: eph.privateKey,
-          ephemeralPublicKey: eph.publicKey,
-        },
-        remote: { eui64: s.partnerBytes, certificate: s.initiate.certificate, ephemeralPublicKey: qeu },
+        ephemeral: eph,
+        partner: s.partnerBytes,
+        certificate: s.initiate.certificate,
+        remoteEphemeral: qeu,
       });
-      s.macU = r.macU;
-      s.macV = r.macV;
-      s.keyData = r.keyData;
     } catch (e) {
       if (!isZseError(e)) throw e;
       return this.fail(from, endpoint, h, now, s, "BAD_MESSAGE", `ephemeral data: ${e.message}`);
-    } finally {
-      eph.privateKey.fill(0);
     }
     s.state = "await-confirm";
     s.deadline = now + s.initiate.confirmKeyGenerateTime * 1000 + this.slackMs;

@@ -161,14 +161,25 @@ export function keyUsageNames(keyUsage: number): string[] {
   return names;
 }
 
-/** Parses "agreement,signature" (also keyAgreement / digitalSignature) into key usage bits. */
-export function parseKeyUsage(text: string): number {
+/**
+ * Parses a key usage list: "agreement,signature" (also key-agreement / keyAgreement,
+ * digital-signature / digitalSignature) or a hex byte such as 0x88 (only 0x08 and 0x80 allowed).
+ */
+export function parseKeyUsage(text: string, title = "key usage"): number {
+  const s = text.trim().toLowerCase();
+  const known = KEY_USAGE_KEY_AGREEMENT | KEY_USAGE_DIGITAL_SIGNATURE;
+  if (/^0x[0-9a-f]{1,2}$/.test(s)) {
+    const v = Number.parseInt(s.slice(2), 16);
+    if (v !== 0 && (v & ~known) === 0) return v;
+    throw new ZseError("BAD_VALUE", `${title}: "${text}" sets bits other than 0x08 and 0x80`);
+  }
   let v = 0;
-  for (const raw of text.split(",")) {
-    const name = raw.trim().toLowerCase();
-    if (name === "agreement" || name === "keyagreement") v |= KEY_USAGE_KEY_AGREEMENT;
-    else if (name === "signature" || name === "digitalsignature") v |= KEY_USAGE_DIGITAL_SIGNATURE;
-    else throw new ZseError("BAD_VALUE", `key usage: "${raw}" is not agreement or signature`);
+  for (const part of s.split(",")) {
+    const p = part.trim();
+    if (p === "agreement" || p === "key-agreement" || p === "keyagreement") v |= KEY_USAGE_KEY_AGREEMENT;
+    else if (p === "signature" || p === "digital-signature" || p === "digitalsignature")
+      v |= KEY_USAGE_DIGITAL_SIGNATURE;
+    else throw new ZseError("BAD_VALUE", `${title}: unknown key usage "${p}" (agreement, signature)`);
   }
   return v;
 }

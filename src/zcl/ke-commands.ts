@@ -9,13 +9,15 @@
  * Decoders take the payload after the ZCL header and throw ZseError("BAD_FRAME") naming the
  * field on a wrong length, a suite that is not exactly one known bit, or trailing bytes.
  */
+
+import { attributeFromSuites, type Suite, suiteFromBit, suiteInfo } from "../se/suites.js";
 import { ZseError } from "../util/errors.js";
 import { ZclReader, ZclWriter } from "./cursor.js";
 import { decodeZclFrame, encodeZclFrame, type ZclDirection, type ZclHeader } from "./header.js";
-import { KE_SUITE_BIT_1, KE_SUITE_BIT_2 } from "./ids.js";
 
-/** Cryptographic suite: 1 = CBKE-ECMQV on sect163k1, 2 = CBKE2-ECMQV on sect283k1. */
-export type KeSuite = 1 | 2;
+/** Cryptographic suite: 1 = CBKE-ECMQV on sect163k1, 2 = CBKE2-ECMQV on sect283k1 (src/se/suites.ts). */
+export type KeSuite = Suite;
+export { suiteFromBit };
 
 export const KeCommandId = {
   INITIATE_KE: 0x00,
@@ -52,21 +54,12 @@ export const KE_MAC_LENGTH = 16;
 
 /** The KeyEstablishmentSuite bit of a suite (C.3.1.2.2.1). */
 export function suiteBit(suite: KeSuite): number {
-  return suite === 1 ? KE_SUITE_BIT_1 : KE_SUITE_BIT_2;
-}
-
-/** The suite of a value with exactly one known bit set, or undefined. */
-export function suiteFromBit(value: number): KeSuite | undefined {
-  if (value === KE_SUITE_BIT_1) return 1;
-  if (value === KE_SUITE_BIT_2) return 2;
-  return undefined;
+  return suiteInfo(suite).attributeBit;
 }
 
 /** The bit mask of a list of suites. */
 export function suiteMask(suites: readonly KeSuite[]): number {
-  let m = 0;
-  for (const s of suites) m |= suiteBit(s);
-  return m;
+  return attributeFromSuites(suites);
 }
 
 /** Initiate Key Establishment Request / Response payload (C.3.1.3.1 / C.3.1.4.1). */
