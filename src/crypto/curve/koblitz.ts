@@ -47,10 +47,13 @@ export class AffinePoint implements CurvePoint {
   /** Internal: null for the point at infinity. */
   readonly x: Fe | null;
   readonly y: Fe | null;
-  constructor(curveName: "sect163k1" | "sect283k1", x: Fe | null, y: Fe | null) {
+  /** Internal: the compression bit of y/x (SEC 1 2.3.3) when it came for free, else undefined. */
+  readonly ybit: number | undefined;
+  constructor(curveName: "sect163k1" | "sect283k1", x: Fe | null, y: Fe | null, ybit?: number) {
     this.curveName = curveName;
     this.x = x;
     this.y = y;
+    this.ybit = ybit;
     Object.freeze(this);
   }
 }
@@ -200,8 +203,8 @@ export class KoblitzCurveImpl implements KoblitzCurve {
       throw new ZseError("BAD_POINT", "encodePoint: the point at infinity has no compressed encoding");
     }
     const F = this.F;
-    let ybit = 0;
-    if (!F.isZero(q.x)) {
+    let ybit = q.ybit ?? 0;
+    if (q.ybit === undefined && !F.isZero(q.x)) {
       F.inv(this.s1, q.x);
       F.mul(this.s1, this.s1, q.y);
       ybit = this.s1[0] & 1;
@@ -304,11 +307,30 @@ export class KoblitzCurveImpl implements KoblitzCurve {
     return this.ldToPoint(acc);
   }
 
-  /** Converts an LD point to an immutable affine point (one inversion). */
+  /**
+   * Converts an LD point to an immutable affine point with one inversion, of X Z: then
+   * x = X^2 / (X Z), 1/Z = X / (X Z), y = Y / Z^2 and y/x = Y / (X Z), whose low bit is the
+   * compression bit `encodePoint` needs (no second inversion there).
+   */
   ldToPoint(p: LdPoint): AffinePoint {
-    const x = this.F.zero();
-    const y = this.F.zero();
-    return this.ld.toAffine(p, x, y) ? new AffinePoint(this.name, x, y) : (this.infinity as AffinePoint);
+    const F = this.F;
+    const x = F.zero();
+    const y = F.zero();
+    if (F.isZero(p.X)) {
+      return this.ld.toAffine(p, x, y) ? new AffinePoint(this.name, x, y) : (this.infinity as AffinePoint);
+    }
+    if (F.isZero(p.Z)) return this.infinity as AffinePoint;
+    const { s1: inv, s2: t } = this;
+    F.mul(inv, p.X, p.Z);
+    F.inv(inv, inv); // 1 / (X Z)
+    F.mul(t, p.Y, inv);
+    const ybit = t[0] & 1;
+    F.sqr(x, p.X);
+    F.mul(x, x, inv);
+    F.mul(t, p.X, inv); // 1 / Z
+    F.sqr(t, t);
+    F.mul(y, p.Y, t);
+    return new AffinePoint(this.name, x, y, ybit);
   }
 
   negate(p: CurvePoint): CurvePoint {

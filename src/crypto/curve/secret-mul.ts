@@ -15,6 +15,7 @@
  * probability; points of order dividing the cofactor (x = 0 or x = 1) go to the ladder instead.
  */
 import type { Fe } from "../field/binary-field.js";
+import { type WasmField, type WasmTables, wasmField } from "../field/wasm-kernels.js";
 import type { AffinePoint, KoblitzCurveImpl } from "./koblitz.js";
 import type { LdPoint } from "./ld.js";
 import type { PublicMul, Table } from "./public-mul.js";
@@ -30,6 +31,9 @@ export class SecretMul {
   private readonly xy: Uint32Array;
   /** Per digit position i, the flat table of G mapped by tau^((w-1) i); built on first use. */
   private positions: Uint32Array[] | null = null;
+  /** The WebAssembly kernels of the field (null without WebAssembly) and the tables uploaded there. */
+  private readonly wasm: WasmField | null;
+  private wasmTables: WasmTables | null = null;
 
   constructor(o: { curve: KoblitzCurveImpl; pub: PublicMul }) {
     this.c = o.curve;
@@ -39,6 +43,8 @@ export class SecretMul {
     this.y = o.curve.F.zero();
     this.t = o.curve.F.zero();
     this.xy = new Uint32Array(18);
+    const m = o.curve.F.m;
+    this.wasm = m === 163 || m === 283 ? wasmField(m) : null;
   }
 
   /**
@@ -55,6 +61,11 @@ export class SecretMul {
     const d = rec.digits;
     const q = this.acc;
     const count = t.x.length;
+    const wt = this.wasmTables;
+    if (wt !== null && this.wasm?.fixedBase({ tables: wt, digits: d, n, X: q.X, Y: q.Y, Z: q.Z })) {
+      d.fill(0);
+      return this.c.ldToPoint(q);
+    }
     this.lookup(flats[n - 1], count, d[n - 1]);
     ld.setAffine(q, this.x, this.y);
     for (let i = n - 2; i >= 0; i--) {
@@ -87,6 +98,7 @@ export class SecretMul {
       flats.push(f);
     }
     this.positions = flats;
+    if (this.wasm !== null) this.wasmTables = this.wasm.uploadTables(flats, t.x.length);
     return flats;
   }
 

@@ -1,0 +1,261 @@
+/**
+ * The WebAssembly kernels of src/crypto/generated/gf-wasm.ts (scripts/gen-wasm-field.ts) for
+ * GF(2^163) and GF(2^283): the field multiplier behind the `FieldKernels` contract (operands
+ * copied into the module's memory, the product copied out) and the constant-pattern fixed-base
+ * evaluation of src/crypto/curve/secret-mul.ts on tables kept in that memory. Field elements
+ * there are 64-bit limbs: W32 words of an `Fe` followed by a zero word when W32 is odd.
+ *
+ * One module instance per thread (worker threads load their own). `wasmField` returns null where
+ * WebAssembly is unavailable or ZSE_NO_WASM is set; the TypeScript kernels are used then.
+ */
+import { GF_WASM_BASE64, GF_WASM_LAYOUT as L } from "../generated/gf-wasm.js";
+import type { Fe } from "./binary-field.js";
+import { fieldStats } from "./stats.js";
+
+type Exports = Record<string, (...args: number[]) => number>;
+
+/** The parts of the WebAssembly JS API used here (typed locally: the ES lib has no WebAssembly types). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+
+interface Instance {
+  fns: Exports;
+  memory: WasmMemory;
+  u32: Uint32Array;
+  i8: Int8Array;
+  /** Next free byte for tables. */
+  heap: number;
+}
+
+let instance: Instance | null | undefined;
+
+function load(): Instance | null {
+  if (instance !== undefined) return instance;
+  instance = null;
+  if (process.env.ZSE_NO_WASM) return null;
+  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  if (api === undefined) return null;
+  try {
+    const inst = new api.Instance(new api.Module(Buffer.from(GF_WASM_BASE64, "base64")), {});
+    const memory = inst.exports.mem as WasmMemory;
+    instance = {
+      fns: inst.exports as unknown as Exports,
+      memory,
+      u32: new Uint32Array(memory.buffer),
+      i8: new Int8Array(memory.buffer),
+      heap: L.heap,
+    };
+  } catch {
+    instance = null;
+  }
+  return instance;
+}
+
+/** Reserves `bytes` of the module's memory (8-byte aligned), growing it as needed. */
+function alloc(inst: Instance, bytes: number): number {
+  const at = inst.heap;
+  inst.heap = (at + bytes + 7) & ~7;
+  const need = inst.heap - inst.memory.buffer.byteLength;
+  if (need > 0) {
+    inst.memory.grow(Math.ceil(need / 65536));
+    inst.u32 = new Uint32Array(inst.memory.buffer);
+    inst.i8 = new Int8Array(inst.memory.buffer);
+  }
+  return at;
+}
+
+/** Tables of one fixed base kept in the module's memory: `positions` tables of `count` entries. */
+export interface WasmTables {
+  readonly offset: number;
+  readonly stride: number;
+  readonly count: number;
+  readonly positions: number;
+}
+
+/** The WebAssembly kernels of one field. */
+export interface WasmField {
+  /** out = a b mod f. */
+  mul(out: Fe, a: Fe, b: Fe): void;
+  /** out = a^2 mod f. */
+  sqr(out: Fe, a: Fe): void;
+  /**
+   * (X, Y, Z) = (X, Y, Z) + (x, y), LD + affine with Z != 0; false (and the point unchanged) when
+   * x Z + X = 0, i.e. (x, y) = +-(X, Y, Z). The module's addition as fixedBase runs it.
+   */
+  addMixed(p: { X: Fe; Y: Fe; Z: Fe }, x: Fe, y: Fe): boolean;
+  /**
+   * Copies per-position tables (as secret-mul.ts keeps them: `count` entries of x || y, 2 W32
+   * words each) into the module's memory.
+   */
+  uploadTables(flats: readonly Uint32Array[], count: number): WasmTables;
+  /**
+   * (X, Y, Z) = sum over i < n of sign(d_i) t_i[|d_i| >> 1] (López-Dahab), the digits d_i being
+   * odd and non-zero. False when an addition met P = +-Q: the caller computes on its own path.
+   * The digits are wiped from the module's memory before returning.
+   */
+  fixedBase(o: { tables: WasmTables; digits: Int8Array; n: number; X: Fe; Y: Fe; Z: Fe }): boolean;
+}
+
+const cache = new Map<number, WasmField | null>();
+
+/** The kernels of GF(2^m) (m = 163 or 283), or null without WebAssembly. */
+export function wasmField(m: 163 | 283): WasmField | null {
+  const hit = cache.get(m);
+  if (hit !== undefined) return hit;
+  const inst = load();
+  const field = inst === null ? null : makeField(inst, m);
+  cache.set(m, field);
+  return field;
+}
+
+function makeField(inst: Instance, m: 163 | 283): WasmField {
+  const W32 = Math.ceil(m / 32);
+  const E32 = 2 * Math.ceil(m / 64); // words per element in the module
+  const mulFn = inst.fns[`mul${m}`];
+  const fixedBaseFn = inst.fns[`fixedBase${m}`];
+  const sqrFn = inst.fns[`sqr${m}`];
+  const addMixedFn = inst.fns[`addMixed${m}`];
+  /** Copies a into the module's memory at byte offset `at` (64-bit limbs). */
+  const put = (at: number, a: Fe) => {
+    const u = inst.u32;
+    for (let j = 0; j < E32; j++) u[(at >> 2) + j] = j < W32 ? a[j] : 0;
+  };
+  const get = (out: Fe, at: number) => {
+    const u = inst.u32;
+    for (let j = 0; j < W32; j++) out[j] = u[(at >> 2) + j];
+  };
+  const A = L.a >> 2;
+  const B = L.b >> 2;
+  const O = L.out >> 2;
+  const ACC = L.acc >> 2;
+
+  const mul =
+    m === 283
+      ? (out: Fe, a: Fe, b: Fe): void => {
+          const u = inst.u32;
+          u[A] = a[0];
+          u[A + 1] = a[1];
+          u[A + 2] = a[2];
+          u[A + 3] = a[3];
+          u[A + 4] = a[4];
+          u[A + 5] = a[5];
+          u[A + 6] = a[6];
+          u[A + 7] = a[7];
+          u[A + 8] = a[8];
+          u[B] = b[0];
+          u[B + 1] = b[1];
+          u[B + 2] = b[2];
+          u[B + 3] = b[3];
+          u[B + 4] = b[4];
+          u[B + 5] = b[5];
+          u[B + 6] = b[6];
+          u[B + 7] = b[7];
+          u[B + 8] = b[8];
+          mulFn(L.out, L.a, L.b);
+          out[0] = u[O];
+          out[1] = u[O + 1];
+          out[2] = u[O + 2];
+          out[3] = u[O + 3];
+          out[4] = u[O + 4];
+          out[5] = u[O + 5];
+          out[6] = u[O + 6];
+          out[7] = u[O + 7];
+          out[8] = u[O + 8];
+        }
+      : (out: Fe, a: Fe, b: Fe): void => {
+          const u = inst.u32;
+          u[A] = a[0];
+          u[A + 1] = a[1];
+          u[A + 2] = a[2];
+          u[A + 3] = a[3];
+          u[A + 4] = a[4];
+          u[A + 5] = a[5];
+          u[B] = b[0];
+          u[B + 1] = b[1];
+          u[B + 2] = b[2];
+          u[B + 3] = b[3];
+          u[B + 4] = b[4];
+          u[B + 5] = b[5];
+          mulFn(L.out, L.a, L.b);
+          out[0] = u[O];
+          out[1] = u[O + 1];
+          out[2] = u[O + 2];
+          out[3] = u[O + 3];
+          out[4] = u[O + 4];
+          out[5] = u[O + 5];
+        };
+
+  return {
+    mul,
+    sqr(out, a) {
+      put(L.a, a);
+      sqrFn(L.out, L.a);
+      get(out, L.out);
+    },
+    addMixed(p, x, y) {
+      const E = 4 * E32;
+      put(L.acc, p.X);
+      put(L.acc + E, p.Y);
+      put(L.acc + 2 * E, p.Z);
+      put(L.point, x);
+      put(L.point + E, y);
+      if (addMixedFn(L.acc, L.point) !== 0) return false;
+      get(p.X, L.acc);
+      get(p.Y, L.acc + E);
+      get(p.Z, L.acc + 2 * E);
+      return true;
+    },
+    uploadTables(flats, count) {
+      const stride = count * 2 * E32 * 4;
+      const offset = alloc(inst, flats.length * stride);
+      const u = inst.u32;
+      for (let p = 0; p < flats.length; p++) {
+        const f = flats[p];
+        for (let e = 0; e < count; e++) {
+          const src = e * 2 * W32;
+          const dst = (offset + p * stride) / 4 + e * 2 * E32;
+          for (let j = 0; j < W32; j++) {
+            u[dst + j] = f[src + j];
+            u[dst + E32 + j] = f[src + W32 + j];
+          }
+        }
+      }
+      return { offset, stride, count, positions: flats.length };
+    },
+    fixedBase({ tables, digits, n, X, Y, Z }) {
+      if (n > tables.positions) throw new RangeError("fixedBase: more digits than tables");
+      const i8 = inst.i8;
+      const C = L.counts >> 2;
+      const counting = fieldStats.enabled;
+      if (counting) {
+        inst.u32[C] = 0;
+        inst.u32[C + 1] = 0;
+        inst.u32[C + 2] = fieldStats.sequence;
+      }
+      i8.set(digits.subarray(0, n), L.digits);
+      const failed = fixedBaseFn(tables.offset, tables.stride, tables.count, n);
+      i8.fill(0, L.digits, L.digits + n);
+      const u = inst.u32;
+      if (counting) {
+        // The module's own count of its multiplications and squarings, folded into the sequence.
+        fieldStats.mul += u[C];
+        fieldStats.sqr += u[C + 1];
+        fieldStats.sequence = u[C + 2] | 0;
+      }
+      u.fill(0, L.point >> 2, (L.point >> 2) + 2 * E32);
+      if (failed !== 0) return false;
+      for (let j = 0; j < W32; j++) {
+        X[j] = u[ACC + j];
+        Y[j] = u[ACC + E32 + j];
+        Z[j] = u[ACC + 2 * E32 + j];
+      }
+      return true;
+    },
+  };
+}
