@@ -124,6 +124,9 @@ export class WtnafRecoder {
   private readonly s1: Int32Array;
   private readonly D0: Int32Array;
   private readonly D1: Int32Array;
+  /** conj(tau)^(w-1) = cw0 + cw1 tau, so that r / tau^(w-1) = r conj(tau)^(w-1) / 2^(w-1). */
+  private readonly cw0: number;
+  private readonly cw1: number;
   /** Digits of the last recoding, least significant first. */
   readonly digits: Int8Array;
   /** Number of digits of a regular recoding (fixed per curve and w). */
@@ -160,6 +163,12 @@ export class WtnafRecoder {
     this.D1 = new Int32Array(this.L);
     this.load(this.D0, this.d0);
     this.load(this.D1, this.d1);
+    // conj(tau) = mu - tau; (c0 + c1 tau)(mu - tau) = mu c0 + 2 c1 - c0 tau (tau^2 = mu tau - 2).
+    let c0 = 1n;
+    let c1 = 0n;
+    for (let i = 1; i < w; i++) [c0, c1] = [M * c0 + 2n * c1, -c0];
+    this.cw0 = Number(c0);
+    this.cw1 = Number(c1);
     // The norm of the odd reduced scalar is below 4 N(tau^m - 1) (2 more bits); each step divides
     // it by about 2^(w-1). Measured maxima are a few steps under this bound (test/crypto/curve*.test.ts).
     this.regularLength = Math.ceil((m + 2 + 2) / (w - 1)) + 2;
@@ -215,7 +224,7 @@ export class WtnafRecoder {
       // r <- r - sign(u) alpha_|u|
       subSmall(r0, (b ^ sm) - sm, L);
       subSmall(r1, (g ^ sm) - sm, L);
-      for (let j = 1; j < w; j++) this.divTau();
+      this.divTauPow();
     }
     const phi = (r0[0] + Math.imul(r1[0], tw)) & ((1 << w) - 1);
     const u = (phi << shift) >> shift;
@@ -230,6 +239,43 @@ export class WtnafRecoder {
     if (bad !== 0)
       throw new ZseError("BAD_STATE", "regular tau-adic recoding: remainder outside the digit set");
     return T + 1;
+  }
+
+  /**
+   * r <- r / tau^(w-1) for r divisible by it: r conj(tau)^(w-1) (limb products, exact in doubles:
+   * 28-bit limbs times coefficients of a few bits) shifted right by w-1 bits, also exact.
+   */
+  private divTauPow(): void {
+    const { L, r0, r1, s0, s1 } = this;
+    const a = this.cw0;
+    const b = this.cw1;
+    const bm = a + this.mu * b;
+    const B = 268435456; // 2^LIMB
+    let c0 = 0;
+    let c1 = 0;
+    for (let i = 0; i < L; i++) {
+      const x = r0[i];
+      const y = r1[i];
+      const v0 = x * a - 2 * y * b + c0;
+      const v1 = x * b + y * bm + c1;
+      if (i === L - 1) {
+        s0[i] = v0;
+        s1[i] = v1;
+        break;
+      }
+      c0 = Math.floor(v0 / B);
+      c1 = Math.floor(v1 / B);
+      s0[i] = v0 - c0 * B;
+      s1[i] = v1 - c1 * B;
+    }
+    const j = this.w - 1;
+    const lo = (1 << j) - 1;
+    for (let i = 0; i < L - 1; i++) {
+      r0[i] = (s0[i] >>> j) | ((s0[i + 1] & lo) << (LIMB - j));
+      r1[i] = (s1[i] >>> j) | ((s1[i + 1] & lo) << (LIMB - j));
+    }
+    r0[L - 1] = s0[L - 1] >> j;
+    r1[L - 1] = s1[L - 1] >> j;
   }
 
   /** r <- r / tau for r0 even: (r1 + mu r0/2, -r0/2). */
