@@ -31,7 +31,7 @@ export const sect283k1: KoblitzCurve = new KoblitzCurveImpl({
   n: 0x01ffffffffffffffffffffffffffffffffffe9ae2ed07577265dff7f94451e061e163c61n,
   cofactor: 4n,
   w: 5,
-  wG: 7,
+  wG: 8,
   gx: 0x0503213f78ca44883f1a3b8162f188e553cd265f23c1567a16876913b0c2ac2458492836n,
   gy: 0x01ccda380f1c9e318d90f95d07e5426fe87e45c0e8184698e45962364e34116177dd2259n,
 });
