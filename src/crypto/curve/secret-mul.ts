@@ -112,6 +112,12 @@ export class SecretMul {
     const n = rec.recodeRegular(k);
     const d = rec.digits;
     const q = this.acc;
+    const count = t.x.length;
+    const w = this.wasm;
+    if (w?.varBase({ flat: t.flat, count, digits: d, n, frobs: rec.w - 1, X: q.X, Y: q.Y, Z: q.Z })) {
+      d.fill(0);
+      return this.c.ldToPoint(q);
+    }
     this.lookup(t.flat, t.x.length, d[n - 1]);
     ld.setAffine(q, this.x, this.y);
     for (let i = n - 2; i >= 0; i--) {

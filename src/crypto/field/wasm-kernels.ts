@@ -100,6 +100,21 @@ export interface WasmField {
    * The digits are wiped from the module's memory before returning.
    */
   fixedBase(o: { tables: WasmTables; digits: Int8Array; n: number; X: Fe; Y: Fe; Z: Fe }): boolean;
+  /**
+   * (X, Y, Z) = the tau-adic evaluation of n odd non-zero digits (most significant last) over one
+   * table of `count` entries (x || y, 2 W32 words each): the top digit's point, then per further
+   * digit `frobs` Frobenius maps and one mixed addition. False when an addition met P = +-Q.
+   */
+  varBase(o: {
+    flat: Uint32Array;
+    count: number;
+    digits: Int8Array;
+    n: number;
+    frobs: number;
+    X: Fe;
+    Y: Fe;
+    Z: Fe;
+  }): boolean;
 }
 
 const cache = new Map<number, WasmField | null>();
@@ -119,6 +134,7 @@ function makeField(inst: Instance, m: 163 | 283): WasmField {
   const E32 = 2 * Math.ceil(m / 64); // words per element in the module
   const mulFn = inst.fns[`mul${m}`];
   const fixedBaseFn = inst.fns[`fixedBase${m}`];
+  const varBaseFn = inst.fns[`varBase${m}`];
   const sqrFn = inst.fns[`sqr${m}`];
   const addMixedFn = inst.fns[`addMixed${m}`];
   /** Copies a into the module's memory at byte offset `at` (64-bit limbs). */
@@ -191,6 +207,41 @@ function makeField(inst: Instance, m: 163 | 283): WasmField {
           out[5] = u[O + 5];
         };
 
+  /** The variable-base table's place in the module's memory, allocated on first use. */
+  let varTable: { offset: number; bytes: number } | null = null;
+
+  /**
+   * Runs an evaluation over the digits: copies them in, folds the module's operation counts into
+   * `fieldStats` when it counts, wipes the digits and the last looked-up point, reads (X, Y, Z).
+   */
+  const run = (call: () => number, o: { digits: Int8Array; n: number; X: Fe; Y: Fe; Z: Fe }): boolean => {
+    const C = L.counts >> 2;
+    const counting = fieldStats.enabled;
+    if (counting) {
+      inst.u32[C] = 0;
+      inst.u32[C + 1] = 0;
+      inst.u32[C + 2] = fieldStats.sequence;
+    }
+    inst.i8.set(o.digits.subarray(0, o.n), L.digits);
+    const failed = call();
+    inst.i8.fill(0, L.digits, L.digits + o.n);
+    const u = inst.u32;
+    u.fill(0, L.point >> 2, (L.point >> 2) + 2 * E32);
+    if (counting) {
+      // The module's own count of its multiplications and squarings, folded into the sequence.
+      fieldStats.mul += u[C];
+      fieldStats.sqr += u[C + 1];
+      fieldStats.sequence = u[C + 2] | 0;
+    }
+    if (failed !== 0) return false;
+    for (let j = 0; j < W32; j++) {
+      o.X[j] = u[ACC + j];
+      o.Y[j] = u[ACC + E32 + j];
+      o.Z[j] = u[ACC + 2 * E32 + j];
+    }
+    return true;
+  };
+
   return {
     mul,
     sqr(out, a) {
@@ -230,32 +281,23 @@ function makeField(inst: Instance, m: 163 | 283): WasmField {
     },
     fixedBase({ tables, digits, n, X, Y, Z }) {
       if (n > tables.positions) throw new RangeError("fixedBase: more digits than tables");
-      const i8 = inst.i8;
-      const C = L.counts >> 2;
-      const counting = fieldStats.enabled;
-      if (counting) {
-        inst.u32[C] = 0;
-        inst.u32[C + 1] = 0;
-        inst.u32[C + 2] = fieldStats.sequence;
-      }
-      i8.set(digits.subarray(0, n), L.digits);
-      const failed = fixedBaseFn(tables.offset, tables.stride, tables.count, n);
-      i8.fill(0, L.digits, L.digits + n);
+      return run(() => fixedBaseFn(tables.offset, tables.stride, tables.count, n), { digits, n, X, Y, Z });
+    },
+    varBase({ flat, count, digits, n, frobs, X, Y, Z }) {
+      const bytes = count * 2 * E32 * 4;
+      if (varTable === null || varTable.bytes < bytes) varTable = { offset: alloc(inst, bytes), bytes };
       const u = inst.u32;
-      if (counting) {
-        // The module's own count of its multiplications and squarings, folded into the sequence.
-        fieldStats.mul += u[C];
-        fieldStats.sqr += u[C + 1];
-        fieldStats.sequence = u[C + 2] | 0;
+      const base = varTable.offset >> 2;
+      for (let e = 0; e < count; e++) {
+        const src = e * 2 * W32;
+        const dst = base + e * 2 * E32;
+        for (let j = 0; j < W32; j++) {
+          u[dst + j] = flat[src + j];
+          u[dst + E32 + j] = flat[src + W32 + j];
+        }
       }
-      u.fill(0, L.point >> 2, (L.point >> 2) + 2 * E32);
-      if (failed !== 0) return false;
-      for (let j = 0; j < W32; j++) {
-        X[j] = u[ACC + j];
-        Y[j] = u[ACC + E32 + j];
-        Z[j] = u[ACC + 2 * E32 + j];
-      }
-      return true;
+      const at = varTable.offset;
+      return run(() => varBaseFn(at, count, n, frobs), { digits, n, X, Y, Z });
     },
   };
 }
