@@ -91,21 +91,28 @@ for (const { c, f } of CASES) {
       }
     });
 
-    it("secret k·G agrees with the TypeScript path (child process, ZSE_NO_WASM=1) and with OpenSSL", () => {
+    it("secret k·G and k·P agree with the TypeScript paths (child process, ZSE_NO_WASM=1) and k·G with OpenSSL", () => {
       const rng = new SeededRng(0x6b + m);
       const ks = [1n, 2n, 3n, c.n - 1n, c.n - 2n, ...Array.from({ length: 12 }, () => c.randomScalar(rng))];
+      const p = c.encodePoint(c.mulBase(c.randomScalar(rng)));
+      const P = c.decodePoint(p);
       const ours = ks.map((k) => toHex(c.encodePoint(c.mulBase(k, { secret: true }))));
+      const oursP = ks.map((k) => toHex(c.encodePoint(c.mul(P, k, { secret: true }))));
       const script = [
         `import { ${c.name} as c } from "./src/crypto/curves.ts";`,
-        `import { toHex } from "./src/util/bytes.ts";`,
+        `import { fromHex, toHex } from "./src/util/bytes.ts";`,
         `const ks = ${JSON.stringify(ks.map(String))}.map(BigInt);`,
-        `console.log(JSON.stringify(ks.map((k) => toHex(c.encodePoint(c.mulBase(k, { secret: true }))))));`,
+        `const P = c.decodePoint(fromHex("${toHex(p)}"));`,
+        "const enc = (q) => toHex(c.encodePoint(q));",
+        "const g = ks.map((k) => enc(c.mulBase(k, { secret: true })));",
+        "const v = ks.map((k) => enc(c.mul(P, k, { secret: true })));",
+        "console.log(JSON.stringify([g, v]));",
       ].join("\n");
       const out = execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
         env: { ...process.env, ZSE_NO_WASM: "1" },
         encoding: "utf8",
       });
-      assert.deepEqual(JSON.parse(out), ours);
+      assert.deepEqual(JSON.parse(out), [ours, oursP]);
       for (const [i, k] of ks.entries()) {
         const e = createECDH(c.name);
         e.setPrivateKey(Buffer.from(k.toString(16).padStart(2 * c.scalarBytes, "0"), "hex"));
