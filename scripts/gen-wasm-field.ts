@@ -125,8 +125,20 @@ function mulFn(spec: Spec, W: number): Fn {
       .set(Bl[j]);
   }
   const entry = 8 * W;
-  // T[u] = sum over the bits s of u of b z^s, W limbs each (b z^3 still fits: m + 3 <= 64 W).
+  // T[u] = sum over the bits s of u of b z^s, W limbs each (b z^3 still fits: m + 3 <= 64 W);
+  // b z, b z^2, b z^3 are shifted once into locals, then every entry is a XOR of some of them.
   if (spec.m + 3 > 64 * W) throw new Error("comb entries would need an extra limb");
+  const Sh = [Bl, ...[1, 2, 3].map(() => Array.from({ length: W }, () => f.local(I64)))];
+  for (let sft = 1; sft < 4; sft++) {
+    for (let j = 0; j < W; j++) {
+      f.get(Bl[j]).i64(BigInt(sft)).emit(OP.i64Shl);
+      if (j > 0)
+        f.get(Bl[j - 1])
+          .i64(BigInt(64 - sft))
+          .emit(OP.i64ShrU, OP.i64Or);
+      f.set(Sh[sft][j]);
+    }
+  }
   for (let j = 0; j < W; j++)
     f.i32(0)
       .i64(0n)
@@ -135,16 +147,9 @@ function mulFn(spec: Spec, W: number): Fn {
     for (let j = 0; j < W; j++) {
       f.i32(0);
       let terms = 0;
-      for (let s = 0; s < 4; s++) {
-        if (((u >> s) & 1) === 0) continue;
-        f.get(Bl[j]);
-        if (s !== 0) {
-          f.i64(BigInt(s)).emit(OP.i64Shl);
-          if (j > 0)
-            f.get(Bl[j - 1])
-              .i64(BigInt(64 - s))
-              .emit(OP.i64ShrU, OP.i64Or);
-        }
+      for (let sft = 0; sft < 4; sft++) {
+        if (((u >> sft) & 1) === 0) continue;
+        f.get(Sh[sft][j]);
         if (terms++ > 0) f.emit(OP.i64Xor);
       }
       f.store(LAYOUT.comb + u * entry + 8 * j);
