@@ -10,7 +10,9 @@
  * - fixedBase: the constant-pattern sum of looked-up points of src/crypto/curve/secret-mul.ts
  *   (one table per digit position, no Frobenius maps);
  * - varBase: that file's constant-pattern evaluation over one table (w-1 Frobenius maps and one
- *   mixed addition per digit).
+ *   mixed addition per digit);
+ * - pubEval: the variable-time interleaved evaluation of src/crypto/curve/public-mul.ts for
+ *   public scalars (zero digits skipped, entries read directly).
  * Straight-line arithmetic; the loops run a fixed number of times for given table sizes, and the
  * only data-dependent addresses are the comb's table index (as in the TypeScript kernels).
  * Run `node --import tsx scripts/gen-wasm-field.ts` after changing it; the output is committed and
@@ -32,8 +34,9 @@ const LAYOUT = {
   /** fixedBase's accumulator (X, Y, Z) and looked-up point (x, y). */
   acc: 1536,
   point: 1792,
-  /** fixedBase's digits, one signed byte each. */
+  /** The digits, one signed byte each (pubEval: of P; then of Q at digits2). */
   digits: 2048,
+  digits2: 2560,
   /** Operation counters (i32): multiplications, squarings, and the rolling hash of the sequence
    * (seq = 31 seq + code, code 1 = mul, 2 = sqr), as src/crypto/field/stats.ts keeps them. */
   counts: 3072,
@@ -455,6 +458,90 @@ function varBaseFn(o: { spec: Spec; W: number; sqr: Fn; lookup: Fn; addMixed: Fn
   return f;
 }
 
+/**
+ * pubEval(tp, tq, n) -> 0 with acc = the interleaved tau-adic evaluation of two digit strings
+ * (of P at LAYOUT.digits over table tp, of Q at LAYOUT.digits2 over table tq; n digits each,
+ * zeros allowed): per position from the top one Frobenius map (once started) and a mixed
+ * addition per non-zero digit, the table entry read directly (public scalars: variable time).
+ * -> 1 when an addition met B = 0, -> 2 when every digit is zero (the result is infinity).
+ */
+function pubEvalFn(o: { spec: Spec; W: number; sqr: Fn; addMixed: Fn }): Fn {
+  const { W } = o;
+  const E = 8 * W;
+  const f = new Fn({ name: `pubEval${o.spec.m}`, params: [I32, I32, I32], results: [I32], exported: true });
+  const [tp, tq, n] = [0, 1, 2];
+  const i = f.local(I32);
+  const started = f.local(I32);
+  const d = f.local(I32);
+  const src = f.local(I32);
+  const sm = f.local(I64);
+  f.get(n).i32(1).emit(OP.i32Sub).set(i);
+  f.emit(OP.block, 0x40, OP.loop, 0x40);
+  f.get(i).i32(0).emit(OP.i32LtS, OP.brIf, 1);
+  f.get(started).emit(OP.if, 0x40);
+  for (let c = 0; c < 3; c++)
+    f.i32(LAYOUT.acc + c * E)
+      .i32(LAYOUT.acc + c * E)
+      .call(o.sqr);
+  f.emit(OP.end);
+  for (const [tbl, digits] of [
+    [tp, LAYOUT.digits],
+    [tq, LAYOUT.digits2],
+  ]) {
+    f.get(i)
+      .emit(OP.i32Load8S, 0, ...uleb(digits))
+      .tee(d)
+      .emit(OP.if, 0x40);
+    // src = tbl + (|d| >> 1) * 2E; sm = all ones when d < 0.
+    f.get(d).i32(31).emit(OP.i32ShrS, OP.i64ExtendI32S).set(sm);
+    f.get(tbl)
+      .get(d)
+      .get(d)
+      .i32(31)
+      .emit(OP.i32ShrS, OP.i32Xor)
+      .get(d)
+      .i32(31)
+      .emit(OP.i32ShrS, OP.i32Sub)
+      .i32(1)
+      .emit(OP.i32ShrS)
+      .i32(2 * E)
+      .emit(OP.i32Mul, OP.i32Add)
+      .set(src);
+    for (let l = 0; l < W; l++) {
+      f.i32(0)
+        .get(src)
+        .load(8 * l)
+        .store(LAYOUT.point + 8 * l);
+      f.i32(0)
+        .get(src)
+        .load(E + 8 * l)
+        .get(src)
+        .load(8 * l)
+        .get(sm)
+        .emit(OP.i64And, OP.i64Xor)
+        .store(LAYOUT.point + E + 8 * l);
+    }
+    f.get(started).emit(OP.if, 0x40);
+    f.i32(LAYOUT.acc).i32(LAYOUT.point).call(o.addMixed).emit(OP.if, 0x40).i32(1).emit(OP.return, OP.end);
+    f.emit(OP.else);
+    for (let l = 0; l < 2 * W; l++)
+      f.i32(0)
+        .i32(0)
+        .load(LAYOUT.point + 8 * l)
+        .store(LAYOUT.acc + 8 * l);
+    for (let l = 0; l < W; l++)
+      f.i32(0)
+        .i64(l === 0 ? 1n : 0n)
+        .store(LAYOUT.acc + 2 * E + 8 * l);
+    f.i32(1).set(started);
+    f.emit(OP.end, OP.end);
+  }
+  f.get(i).i32(1).emit(OP.i32Sub).set(i);
+  f.emit(OP.br, 0, OP.end, OP.end);
+  f.i32(2).get(started).i32(1).emit(OP.i32Shl, OP.i32Sub);
+  return f;
+}
+
 const specs: (Spec & { a: 0 | 1 })[] = [
   { m: 163, lower: [7, 6, 3, 0], a: 1 },
   { m: 283, lower: [12, 7, 5, 0], a: 0 },
@@ -470,6 +557,7 @@ for (const spec of specs) {
   const lookup = mb.add(lookupFn(spec, W));
   mb.add(fixedBaseFn({ spec, W, lookup, addMixed }));
   mb.add(varBaseFn({ spec, W, sqr, lookup, addMixed }));
+  mb.add(pubEvalFn({ spec, W, sqr, addMixed }));
 }
 const bytes = mb.bytes(1);
 // Validate before writing.
@@ -485,7 +573,7 @@ writeFileSync(
  * GF(2^163) (sect163k1, a = 1) and GF(2^283) (sect283k1, a = 0) on 64-bit limbs: mul, sqr, mixed LD
  * addition, masked table lookup, the fixed-base sum of looked-up points and the variable-base tau-adic
  * evaluation. Exports \`mem\` (1 page to start; callers grow it) and \`mul<m>\`, \`sqr<m>\`,
- * \`addMixed<m>\`, \`lookup<m>\`, \`fixedBase<m>\`, \`varBase<m>\`.
+ * \`addMixed<m>\`, \`lookup<m>\`, \`fixedBase<m>\`, \`varBase<m>\`, \`pubEval<m>\`.
  */
 export const GF_WASM_LAYOUT = ${JSON.stringify(LAYOUT).replace(/"/g, "").replace(/,/g, ", ").replace(/:/g, ": ")} as const;
 

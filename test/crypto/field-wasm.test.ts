@@ -2,8 +2,9 @@
  * The WebAssembly kernels (scripts/gen-wasm-field.ts → src/crypto/generated/gf-wasm.ts) of
  * GF(2^163) and GF(2^283) (SEC 2 v2 3.2.1 / 3.4.1): product and square against a BigInt
  * shift-and-xor reference written here, the mixed López-Dahab addition against the TypeScript
- * one (Guide to ECC 3.2.3) including the P = +-Q refusal, and the secret fixed-base k·G computed
- * in a child process without WebAssembly (ZSE_NO_WASM=1) and by OpenSSL (node:crypto ECDH).
+ * one (Guide to ECC 3.2.3) including the P = +-Q refusal, and the scalar multiplications that run
+ * in the module (secret k·G and k·P, public k·G, k·P and k·P + l·Q + R) against a child process
+ * running without WebAssembly (ZSE_NO_WASM=1), k·G also against OpenSSL (node:crypto ECDH).
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -91,28 +92,38 @@ for (const { c, f } of CASES) {
       }
     });
 
-    it("secret k·G and k·P agree with the TypeScript paths (child process, ZSE_NO_WASM=1) and k·G with OpenSSL", () => {
+    it("secret and public k·G, k·P and k·P + l·Q + R agree with the TypeScript paths (child process, ZSE_NO_WASM=1), k·G with OpenSSL", () => {
       const rng = new SeededRng(0x6b + m);
       const ks = [1n, 2n, 3n, c.n - 1n, c.n - 2n, ...Array.from({ length: 12 }, () => c.randomScalar(rng))];
       const p = c.encodePoint(c.mulBase(c.randomScalar(rng)));
       const P = c.decodePoint(p);
-      const ours = ks.map((k) => toHex(c.encodePoint(c.mulBase(k, { secret: true }))));
-      const oursP = ks.map((k) => toHex(c.encodePoint(c.mul(P, k, { secret: true }))));
+      const q = c.encodePoint(c.mulBase(c.randomScalar(rng)));
+      const Q = c.decodePoint(q);
+      const enc = (x: CurvePoint) => toHex(c.encodePoint(x));
+      const ours = ks.map((k) => enc(c.mulBase(k, { secret: true })));
+      const oursP = ks.map((k) => enc(c.mul(P, k, { secret: true })));
+      const oursPub = ks.map((k) => [
+        enc(c.mulBase(k)),
+        enc(c.mul(P, k)),
+        enc(c.mulAdd({ p: P, k, q: Q, l: k ^ 0x5an, r: P })),
+      ]);
       const script = [
         `import { ${c.name} as c } from "./src/crypto/curves.ts";`,
         `import { fromHex, toHex } from "./src/util/bytes.ts";`,
         `const ks = ${JSON.stringify(ks.map(String))}.map(BigInt);`,
         `const P = c.decodePoint(fromHex("${toHex(p)}"));`,
-        "const enc = (q) => toHex(c.encodePoint(q));",
+        `const Q = c.decodePoint(fromHex("${toHex(q)}"));`,
+        "const enc = (x) => toHex(c.encodePoint(x));",
         "const g = ks.map((k) => enc(c.mulBase(k, { secret: true })));",
         "const v = ks.map((k) => enc(c.mul(P, k, { secret: true })));",
-        "console.log(JSON.stringify([g, v]));",
+        "const pub = ks.map((k) => [enc(c.mulBase(k)), enc(c.mul(P, k)), enc(c.mulAdd({ p: P, k, q: Q, l: k ^ 0x5an, r: P }))]);",
+        "console.log(JSON.stringify([g, v, pub]));",
       ].join("\n");
       const out = execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
         env: { ...process.env, ZSE_NO_WASM: "1" },
         encoding: "utf8",
       });
-      assert.deepEqual(JSON.parse(out), [ours, oursP]);
+      assert.deepEqual(JSON.parse(out), [ours, oursP, oursPub]);
       for (const [i, k] of ks.entries()) {
         const e = createECDH(c.name);
         e.setPrivateKey(Buffer.from(k.toString(16).padStart(2 * c.scalarBytes, "0"), "hex"));

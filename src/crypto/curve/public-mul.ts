@@ -7,6 +7,7 @@
  * that are not secret.
  */
 import type { Fe } from "../field/binary-field.js";
+import { type WasmField, wasmField } from "../field/wasm-kernels.js";
 import type { AffinePoint, KoblitzCurveImpl } from "./koblitz.js";
 import type { LdPoint } from "./ld.js";
 import { tnaf, WtnafRecoder } from "./tnaf.js";
@@ -33,6 +34,12 @@ export interface KeptTable {
   table: Table;
 }
 
+/** True when no entry of the table is the point at infinity. */
+function noInfinity(t: Table): boolean {
+  for (let i = 0; i < t.inf.length; i++) if (t.inf[i] !== 0) return false;
+  return true;
+}
+
 export class PublicMul {
   private readonly c: KoblitzCurveImpl;
   private readonly G: AffinePoint;
@@ -49,6 +56,8 @@ export class PublicMul {
   private readonly flip: Uint8Array;
   /** Copy of the first scalar's digits in `mulAdd`. */
   private readonly dk: Int8Array;
+  /** The WebAssembly evaluation (null without WebAssembly). */
+  private readonly wasm: WasmField | null;
 
   constructor(o: { curve: KoblitzCurveImpl; G: AffinePoint; w: number; wG: number }) {
     const c = o.curve;
@@ -66,6 +75,8 @@ export class PublicMul {
     this.t2 = c.F.zero();
     this.flip = new Uint8Array(maxPts);
     this.dk = new Int8Array(this.rec.digits.length);
+    const m = c.F.m;
+    this.wasm = m === 163 || m === 283 ? wasmField(m) : null;
   }
 
   private newTable(n: number): Table {
@@ -150,6 +161,25 @@ export class PublicMul {
     const tQ = o.q.table;
     const n2 = o.l === 0n ? 0 : o.q.rec.recode(o.l);
     const dl = o.q.rec.digits;
+    const w = this.wasm;
+    if (w !== null && (tP === null || noInfinity(tP)) && (n2 === 0 || noInfinity(tQ)) && n1 + n2 > 0) {
+      const p = tP === null ? null : { flat: tP.flat, count: tP.x.length, digits: dk, n: n1 };
+      const q = n2 === 0 ? null : { flat: tQ.flat, count: tQ.x.length, digits: dl, n: n2 };
+      const first = p ?? q!;
+      const r = w.pubEval({
+        p: first,
+        ...(p !== null && q !== null ? { q } : {}),
+        X: acc.X,
+        Y: acc.Y,
+        Z: acc.Z,
+      });
+      if (r === 0 || r === 2) {
+        if (r === 2) ld.setInfinity(acc);
+        if (o.r !== undefined && o.r.x !== null && o.r.y !== null) ld.addMixed(acc, o.r.x, o.r.y);
+        return c.ldToPoint(acc);
+      }
+      ld.setInfinity(acc);
+    }
     let started = false;
     for (let i = Math.max(n1, n2) - 1; i >= 0; i--) {
       if (started) ld.frob(acc);
@@ -188,6 +218,16 @@ export class PublicMul {
     const n = rec.recode(k);
     const d = rec.digits;
     const q = this.acc;
+    if (this.wasm !== null && noInfinity(t)) {
+      const r = this.wasm.pubEval({
+        p: { flat: t.flat, count: t.x.length, digits: d, n },
+        X: q.X,
+        Y: q.Y,
+        Z: q.Z,
+      });
+      if (r === 2) return c.infinity as AffinePoint;
+      if (r === 0) return c.ldToPoint(q);
+    }
     ld.setInfinity(q);
     let started = false;
     for (let i = n - 1; i >= 0; i--) {

@@ -105,6 +105,19 @@ export interface WasmField {
    * table of `count` entries (x || y, 2 W32 words each): the top digit's point, then per further
    * digit `frobs` Frobenius maps and one mixed addition. False when an addition met P = +-Q.
    */
+  /**
+   * (X, Y, Z) = the interleaved tau-adic evaluation of the digits of P over table `p` and (when
+   * given) of Q over table `q` (tables as `varBase` takes them, no entry at infinity), one
+   * Frobenius map per position: public scalars, variable time. Returns 0, 1 when an addition met
+   * P = +-Q (the caller computes on its own path) or 2 when the result is the point at infinity.
+   */
+  pubEval(o: {
+    p: { flat: Uint32Array; count: number; digits: Int8Array; n: number };
+    q?: { flat: Uint32Array; count: number; digits: Int8Array; n: number };
+    X: Fe;
+    Y: Fe;
+    Z: Fe;
+  }): 0 | 1 | 2;
   varBase(o: {
     flat: Uint32Array;
     count: number;
@@ -135,6 +148,7 @@ function makeField(inst: Instance, m: 163 | 283): WasmField {
   const mulFn = inst.fns[`mul${m}`];
   const fixedBaseFn = inst.fns[`fixedBase${m}`];
   const varBaseFn = inst.fns[`varBase${m}`];
+  const pubEvalFn = inst.fns[`pubEval${m}`];
   const sqrFn = inst.fns[`sqr${m}`];
   const addMixedFn = inst.fns[`addMixed${m}`];
   /** Copies a into the module's memory at byte offset `at` (64-bit limbs). */
@@ -207,8 +221,27 @@ function makeField(inst: Instance, m: 163 | 283): WasmField {
           out[5] = u[O + 5];
         };
 
-  /** The variable-base table's place in the module's memory, allocated on first use. */
+  /** The variable-base table's place in the module's memory, allocated (or enlarged) on use. */
   let varTable: { offset: number; bytes: number } | null = null;
+  /** The public evaluation's two tables, allocated on first use. */
+  const pubTables: ({ offset: number; bytes: number } | null)[] = [null, null];
+
+  /** Copies `count` entries of a flat table (x || y, W32 words each) to table slot `slot`; its offset. */
+  const upload = (slot: { offset: number; bytes: number } | null, flat: Uint32Array, count: number) => {
+    const bytes = count * 2 * E32 * 4;
+    const at = slot === null || slot.bytes < bytes ? { offset: alloc(inst, bytes), bytes } : slot;
+    const u = inst.u32;
+    const base = at.offset >> 2;
+    for (let e = 0; e < count; e++) {
+      const src = e * 2 * W32;
+      const dst = base + e * 2 * E32;
+      for (let j = 0; j < W32; j++) {
+        u[dst + j] = flat[src + j];
+        u[dst + E32 + j] = flat[src + W32 + j];
+      }
+    }
+    return at;
+  };
 
   /**
    * Runs an evaluation over the digits: copies them in, folds the module's operation counts into
@@ -283,19 +316,30 @@ function makeField(inst: Instance, m: 163 | 283): WasmField {
       if (n > tables.positions) throw new RangeError("fixedBase: more digits than tables");
       return run(() => fixedBaseFn(tables.offset, tables.stride, tables.count, n), { digits, n, X, Y, Z });
     },
-    varBase({ flat, count, digits, n, frobs, X, Y, Z }) {
-      const bytes = count * 2 * E32 * 4;
-      if (varTable === null || varTable.bytes < bytes) varTable = { offset: alloc(inst, bytes), bytes };
+    pubEval({ p, q, X, Y, Z }) {
+      const n = Math.max(p.n, q?.n ?? 0);
+      if (n > L.digits2 - L.digits) throw new RangeError("pubEval: too many digits");
+      pubTables[0] = upload(pubTables[0], p.flat, p.count);
+      const i8 = inst.i8;
+      i8.set(p.digits.subarray(0, p.n), L.digits);
+      i8.fill(0, L.digits + p.n, L.digits + n);
+      if (q !== undefined) {
+        pubTables[1] = upload(pubTables[1], q.flat, q.count);
+        i8.set(q.digits.subarray(0, q.n), L.digits2);
+        i8.fill(0, L.digits2 + q.n, L.digits2 + n);
+      } else i8.fill(0, L.digits2, L.digits2 + n);
+      const r = pubEvalFn(pubTables[0].offset, pubTables[1]?.offset ?? pubTables[0].offset, n) as 0 | 1 | 2;
+      if (r !== 0) return r;
       const u = inst.u32;
-      const base = varTable.offset >> 2;
-      for (let e = 0; e < count; e++) {
-        const src = e * 2 * W32;
-        const dst = base + e * 2 * E32;
-        for (let j = 0; j < W32; j++) {
-          u[dst + j] = flat[src + j];
-          u[dst + E32 + j] = flat[src + W32 + j];
-        }
+      for (let j = 0; j < W32; j++) {
+        X[j] = u[ACC + j];
+        Y[j] = u[ACC + E32 + j];
+        Z[j] = u[ACC + 2 * E32 + j];
       }
+      return 0;
+    },
+    varBase({ flat, count, digits, n, frobs, X, Y, Z }) {
+      varTable = upload(varTable, flat, count);
       const at = varTable.offset;
       return run(() => varBaseFn(at, count, n, frobs), { digits, n, X, Y, Z });
     },
