@@ -101,11 +101,6 @@ export interface WasmField {
    */
   fixedBase(o: { tables: WasmTables; digits: Int8Array; n: number; X: Fe; Y: Fe; Z: Fe }): boolean;
   /**
-   * (X, Y, Z) = the tau-adic evaluation of n odd non-zero digits (most significant last) over one
-   * table of `count` entries (x || y, 2 W32 words each): the top digit's point, then per further
-   * digit `frobs` Frobenius maps and one mixed addition. False when an addition met P = +-Q.
-   */
-  /**
    * (X, Y, Z) = the interleaved tau-adic evaluation of the digits of P over table `p` and (when
    * given) of Q over table `q` (tables as `varBase` takes them, no entry at infinity), one
    * Frobenius map per position: public scalars, variable time. Returns 0, 1 when an addition met
@@ -118,6 +113,11 @@ export interface WasmField {
     Y: Fe;
     Z: Fe;
   }): 0 | 1 | 2;
+  /**
+   * (X, Y, Z) = the tau-adic evaluation of n odd non-zero digits (most significant last) over one
+   * table of `count` entries (x || y, 2 W32 words each): the top digit's point, then per further
+   * digit `frobs` Frobenius maps and one mixed addition. False when an addition met P = +-Q.
+   */
   varBase(o: {
     flat: Uint32Array;
     count: number;
