@@ -13,11 +13,13 @@
  *   mixed addition per digit);
  * - pubEval: the variable-time interleaved evaluation of src/crypto/curve/public-mul.ts for
  *   public scalars (zero digits skipped, entries read directly).
- * Straight-line arithmetic; the loops run a fixed number of times for given table sizes, and the
- * only data-dependent addresses are the comb's table index (as in the TypeScript kernels).
+ * Straight-line arithmetic; the secret paths' loops run a fixed number of times for given table
+ * sizes, and their only data-dependent addresses are the comb's table index (as in the TypeScript
+ * kernels); pubEval branches on its public digits.
  * Run `node --import tsx scripts/gen-wasm-field.ts` after changing it; the output is committed and
  * checked against the TypeScript kernels by test/crypto/field-wasm.test.ts.
- */ import { writeFileSync } from "node:fs";
+ */
+import { writeFileSync } from "node:fs";
 import { ModuleBuilder } from "./wasm-emit.js";
 import { addFn, isZeroFn, LAYOUT, mulFn, type Spec, sqrFn } from "./wasm-field-kernels.js";
 import { addMixedFn, fixedBaseFn, lookupFn, pubEvalFn, varBaseFn } from "./wasm-point-kernels.js";
