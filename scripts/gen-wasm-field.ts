@@ -22,7 +22,7 @@
 import { writeFileSync } from "node:fs";
 import { ModuleBuilder } from "./wasm-emit.js";
 import { addFn, isZeroFn, LAYOUT, mulFn, type Spec, sqrFn } from "./wasm-field-kernels.js";
-import { addMixedFn, fixedBaseFn, lookupFn, pubEvalFn, varBaseFn } from "./wasm-point-kernels.js";
+import { addMixedFn, lookupFn, pubEvalFn, regularEvalFn } from "./wasm-point-kernels.js";
 
 const specs: (Spec & { a: 0 | 1 })[] = [
   { m: 163, lower: [7, 6, 3, 0], a: 1 },
@@ -37,8 +37,8 @@ for (const spec of specs) {
   const isZero = mb.add(isZeroFn(spec, W));
   const addMixed = mb.add(addMixedFn({ spec, W, a: spec.a, mul, sqr, add, isZero }));
   const lookup = mb.add(lookupFn(spec, W));
-  mb.add(fixedBaseFn({ spec, W, lookup, addMixed }));
-  mb.add(varBaseFn({ spec, W, sqr, lookup, addMixed }));
+  mb.add(regularEvalFn({ kind: "fixedBase", spec, W, sqr, lookup, addMixed }));
+  mb.add(regularEvalFn({ kind: "varBase", spec, W, sqr, lookup, addMixed }));
   mb.add(pubEvalFn({ spec, W, sqr, addMixed }));
 }
 const bytes = mb.bytes(1);

@@ -133,97 +133,70 @@ export function lookupFn(spec: Spec, W: number): Fn {
   return f;
 }
 
-/**
- * fixedBase(tables, stride, count, n) -> 0 with acc = sum over i < n of lookup(table i, digit i):
- * the digits are the signed bytes at LAYOUT.digits, table i at tables + i stride. -> 1 when an
- * addition met B = 0 (the caller recomputes on its general path).
- */
-export function fixedBaseFn(o: { spec: Spec; W: number; lookup: Fn; addMixed: Fn }): Fn {
-  const E = 8 * o.W;
-  const f = new Fn({
-    name: `fixedBase${o.spec.m}`,
-    params: [I32, I32, I32, I32],
-    results: [I32],
-    exported: true,
-  });
-  const [tables, stride, count, n] = [0, 1, 2, 3];
-  const i = f.local(I32);
-  const look = () =>
-    f
-      .i32(LAYOUT.point)
-      .get(tables)
-      .get(i)
-      .get(stride)
-      .emit(OP.i32Mul, OP.i32Add)
-      .get(count)
-      .get(i)
-      .emit(OP.i32Load8S, 0, ...uleb(LAYOUT.digits))
-      .call(o.lookup);
-  f.get(n).i32(1).emit(OP.i32Sub).set(i);
-  look();
-  for (let l = 0; l < 2 * o.W; l++)
+/** Emits acc = (x, y, 1) from the looked-up point at LAYOUT.point. */
+function accFromPoint(f: Fn, W: number): void {
+  const E = 8 * W;
+  for (let l = 0; l < 2 * W; l++)
     f.i32(0)
       .i32(0)
       .load(LAYOUT.point + 8 * l)
       .store(LAYOUT.acc + 8 * l);
-  for (let l = 0; l < o.W; l++)
+  for (let l = 0; l < W; l++)
     f.i32(0)
       .i64(l === 0 ? 1n : 0n)
       .store(LAYOUT.acc + 2 * E + 8 * l);
-  f.emit(OP.block, 0x40, OP.loop, 0x40);
-  f.get(i).i32(1).emit(OP.i32Sub).tee(i).i32(0).emit(OP.i32LtS, OP.brIf, 1);
-  look();
-  f.i32(LAYOUT.acc).i32(LAYOUT.point).call(o.addMixed).emit(OP.if, 0x40).i32(1).emit(OP.return, OP.end);
-  f.emit(OP.br, 0, OP.end, OP.end);
-  f.i32(0);
-  return f;
 }
 
 /**
- * varBase(table, count, n, frobs) -> 0 with acc = the tau-adic evaluation of the digits at
- * LAYOUT.digits over one table: the top digit's point, then per further digit `frobs` Frobenius
- * maps (squaring X, Y and Z) and one mixed addition of the looked-up point. -> 1 when an addition
- * met B = 0.
+ * The two constant-pattern evaluations of the digits at LAYOUT.digits (n odd non-zero digits,
+ * most significant last) into acc; -> 1 when an addition met B = 0, else 0:
+ * - fixedBase(tables, stride, count, n): sum over i of lookup(table i at tables + i stride, digit i)
+ *   (the per-position tables of G, no Frobenius maps);
+ * - varBase(table, count, n, frobs): over one table, the top digit's point, then per further digit
+ *   `frobs` Frobenius maps (squaring X, Y and Z) and one mixed addition.
  */
-export function varBaseFn(o: { spec: Spec; W: number; sqr: Fn; lookup: Fn; addMixed: Fn }): Fn {
+export function regularEvalFn(o: {
+  kind: "fixedBase" | "varBase";
+  spec: Spec;
+  W: number;
+  sqr: Fn;
+  lookup: Fn;
+  addMixed: Fn;
+}): Fn {
   const E = 8 * o.W;
   const f = new Fn({
-    name: `varBase${o.spec.m}`,
+    name: `${o.kind}${o.spec.m}`,
     params: [I32, I32, I32, I32],
     results: [I32],
     exported: true,
   });
-  const [table, count, n, frobs] = [0, 1, 2, 3];
+  const fixed = o.kind === "fixedBase";
+  // fixedBase: (tables, stride, count, n); varBase: (table, count, n, frobs).
+  const [table, stride, count, n, frobs] = fixed ? [0, 1, 2, 3, -1] : [0, -1, 1, 2, 3];
   const i = f.local(I32);
-  const j = f.local(I32);
-  const look = () =>
-    f
-      .i32(LAYOUT.point)
-      .get(table)
-      .get(count)
+  const j = fixed ? -1 : f.local(I32);
+  const look = () => {
+    f.i32(LAYOUT.point).get(table);
+    if (fixed) f.get(i).get(stride).emit(OP.i32Mul, OP.i32Add);
+    f.get(count)
       .get(i)
       .emit(OP.i32Load8S, 0, ...uleb(LAYOUT.digits))
       .call(o.lookup);
+  };
   f.get(n).i32(1).emit(OP.i32Sub).set(i);
   look();
-  for (let l = 0; l < 2 * o.W; l++)
-    f.i32(0)
-      .i32(0)
-      .load(LAYOUT.point + 8 * l)
-      .store(LAYOUT.acc + 8 * l);
-  for (let l = 0; l < o.W; l++)
-    f.i32(0)
-      .i64(l === 0 ? 1n : 0n)
-      .store(LAYOUT.acc + 2 * E + 8 * l);
+  accFromPoint(f, o.W);
   f.emit(OP.block, 0x40, OP.loop, 0x40);
   f.get(i).i32(1).emit(OP.i32Sub).tee(i).i32(0).emit(OP.i32LtS, OP.brIf, 1);
-  f.i32(0).set(j);
-  f.emit(OP.loop, 0x40);
-  for (let c = 0; c < 3; c++)
-    f.i32(LAYOUT.acc + c * E)
-      .i32(LAYOUT.acc + c * E)
-      .call(o.sqr);
-  f.get(j).i32(1).emit(OP.i32Add).tee(j).get(frobs).emit(OP.i32LtS, OP.brIf, 0, OP.end);
+  if (!fixed) {
+    f.i32(0).set(j);
+    f.emit(OP.loop, 0x40);
+    for (let c = 0; c < 3; c++)
+      f.i32(LAYOUT.acc + c * E)
+        .i32(LAYOUT.acc + c * E)
+        .call(o.sqr);
+    f.get(j).i32(1).emit(OP.i32Add).tee(j).get(frobs).emit(OP.i32LtS, OP.brIf, 0, OP.end);
+  }
   look();
   f.i32(LAYOUT.acc).i32(LAYOUT.point).call(o.addMixed).emit(OP.if, 0x40).i32(1).emit(OP.return, OP.end);
   f.emit(OP.br, 0, OP.end, OP.end);
@@ -297,15 +270,7 @@ export function pubEvalFn(o: { spec: Spec; W: number; sqr: Fn; addMixed: Fn }): 
     f.get(started).emit(OP.if, 0x40);
     f.i32(LAYOUT.acc).i32(LAYOUT.point).call(o.addMixed).emit(OP.if, 0x40).i32(1).emit(OP.return, OP.end);
     f.emit(OP.else);
-    for (let l = 0; l < 2 * W; l++)
-      f.i32(0)
-        .i32(0)
-        .load(LAYOUT.point + 8 * l)
-        .store(LAYOUT.acc + 8 * l);
-    for (let l = 0; l < W; l++)
-      f.i32(0)
-        .i64(l === 0 ? 1n : 0n)
-        .store(LAYOUT.acc + 2 * E + 8 * l);
+    accFromPoint(f, W);
     f.i32(1).set(started);
     f.emit(OP.end, OP.end);
   }

@@ -165,6 +165,8 @@ function makeField(inst: Instance, m: 163 | 283): WasmField {
   const O = L.out >> 2;
   const ACC = L.acc >> 2;
 
+  // Unrolled per width on purpose: the copies around the module call are on every multiply, and
+  // the unrolled form measured about 20% faster per multiply than a loop over W32.
   const mul =
     m === 283
       ? (out: Fe, a: Fe, b: Fe): void => {
