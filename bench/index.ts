@@ -14,6 +14,7 @@
  */
 import { pathToFileURL } from "node:url";
 import { benchIssuance, type IssuanceBenchResult } from "../src/ca/bench.js";
+import { wasmField } from "../src/crypto/field/wasm-kernels.js";
 import { benchCbkeSuite, type CbkeBench } from "./cbke.js";
 import { benchCurves, type CurveBench } from "./curves.js";
 
@@ -43,6 +44,8 @@ export interface BenchReport {
     seconds: number;
     /** Clock of bench/cbke.ts figures: process CPU time (default) or wall time (ZSE_BENCH_CLOCK=wall). */
     clock: "cpu" | "wall";
+    /** Whether the WebAssembly kernels ran (false without WebAssembly or with ZSE_NO_WASM=1). */
+    wasm: boolean;
   };
 }
 
@@ -88,6 +91,7 @@ export function runBench(opts: { quick?: boolean } = {}): BenchReport {
       inner: run.inner,
       seconds: round((performance.now() - start) / 1000),
       clock: process.env.ZSE_BENCH_CLOCK === "wall" ? "wall" : "cpu",
+      wasm: wasmField(283) !== null,
     },
   };
 }
@@ -142,7 +146,7 @@ export function formatBench(r: BenchReport): string[] {
     );
   }
   lines.push(
-    `(${r.meta.quick ? "quick run, " : ""}node ${r.meta.node}, ${r.meta.seconds} s; SE and baseline figures in process ${r.meta.clock} time, field/curve figures from bench/curves.ts)`,
+    `(${r.meta.quick ? "quick run, " : ""}node ${r.meta.node}, ${r.meta.seconds} s; ${r.meta.wasm ? "WebAssembly kernels" : "TypeScript kernels only"}; SE and baseline figures in process ${r.meta.clock} time, field/curve figures from bench/curves.ts)`,
   );
   return lines;
 }
