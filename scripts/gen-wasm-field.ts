@@ -21,8 +21,8 @@
  */
 import { writeFileSync } from "node:fs";
 import { ModuleBuilder } from "./wasm-emit.js";
-import { addFn, isZeroFn, LAYOUT, mulFn, type Spec, sqrFn } from "./wasm-field-kernels.js";
-import { addMixedFn, lookupFn, pubEvalFn, regularEvalFn } from "./wasm-point-kernels.js";
+import { addFn, copyFn, invFn, isZeroFn, LAYOUT, mulFn, type Spec, sqrFn } from "./wasm-field-kernels.js";
+import { addMixedFn, batchFixedBaseFn, lookupFn, pubEvalFn, regularEvalFn } from "./wasm-point-kernels.js";
 
 const specs: (Spec & { a: 0 | 1 })[] = [
   { m: 163, lower: [7, 6, 3, 0], a: 1 },
@@ -40,6 +40,9 @@ for (const spec of specs) {
   mb.add(regularEvalFn({ kind: "fixedBase", spec, W, sqr, lookup, addMixed }));
   mb.add(regularEvalFn({ kind: "varBase", spec, W, sqr, lookup, addMixed }));
   mb.add(pubEvalFn({ spec, W, sqr, addMixed }));
+  const copy = mb.add(copyFn(spec, W));
+  const inv = mb.add(invFn({ spec, W, mul, sqr, copy }));
+  mb.add(batchFixedBaseFn({ spec, W, a: spec.a, copy, mul, sqr, add, isZero, inv, lookup }));
 }
 const bytes = mb.bytes(1);
 // Validate before writing.

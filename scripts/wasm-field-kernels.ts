@@ -16,6 +16,8 @@ export const LAYOUT = {
   comb: 256,
   /** addMixed's six scratch elements. */
   scratch: 1024,
+  /** inv's two scratch elements. */
+  invScratch: 1280,
   /** fixedBase's accumulator (X, Y, Z) and looked-up point (x, y). */
   acc: 1536,
   point: 1792,
@@ -225,5 +227,52 @@ export function isZeroFn(spec: Spec, W: number): Fn {
       .load(8 * j)
       .emit(OP.i64Or);
   f.emit(OP.i64Eqz);
+  return f;
+}
+
+/** copy(o, a): o = a. */
+export function copyFn(spec: Spec, W: number): Fn {
+  const f = new Fn({ name: `copy${spec.m}`, params: [I32, I32], results: [] });
+  for (let j = 0; j < W; j++)
+    f.get(0)
+      .get(1)
+      .load(8 * j)
+      .store(8 * j);
+  return f;
+}
+
+/**
+ * inv(o, a): o = a^(2^m - 2) = a^-1 (0 for a = 0) by the Itoh-Tsujii chain of
+ * src/crypto/field/binary-field.ts (Guide to ECC 2.3.6): a fixed sequence of m - 1 squarings and
+ * about log2(m) multiplications. o may alias a.
+ */
+export function invFn(o: { spec: Spec; W: number; mul: Fn; sqr: Fn; copy: Fn }): Fn {
+  const { spec, W, mul, sqr, copy } = o;
+  const E = 8 * W;
+  const f = new Fn({ name: `inv${spec.m}`, params: [I32, I32], results: [], exported: true });
+  const [out, a] = [0, 1];
+  const k = f.local(I32);
+  const B = LAYOUT.invScratch;
+  const T = LAYOUT.invScratch + E;
+  const chain: number[] = [];
+  for (let e = spec.m - 1; e > 1; e >>= 1) chain.unshift(e);
+  f.i32(B).get(a).call(copy); // b = a^(2^1 - 1)
+  let e = 1;
+  for (const target of chain) {
+    // t = b^(2^e); b = t b
+    f.i32(T).i32(B).call(copy);
+    f.i32(0).set(k);
+    f.emit(OP.loop, 0x40);
+    f.i32(T).i32(T).call(sqr);
+    f.get(k).i32(1).emit(OP.i32Add).tee(k).i32(e).emit(OP.i32LtS, OP.brIf, 0, OP.end);
+    f.i32(B).i32(T).i32(B).call(mul);
+    e *= 2;
+    if (target !== e) {
+      f.i32(B).i32(B).call(sqr);
+      f.i32(B).i32(B).get(a).call(mul);
+      e++;
+    }
+  }
+  f.get(out).i32(B).call(sqr);
   return f;
 }

@@ -6,7 +6,7 @@
  * private`): d_U = e·k_U + r mod n (SEC 4 §3.6), checked against Q_U = e·P_U + Q_CA (§3.5).
  */
 import { curveForSuite } from "../crypto/curves.js";
-import { ecqvIssue, reconstructPrivateKey } from "../crypto/ecqv.js";
+import { ecqvIssue, ecqvIssueBatch, reconstructPrivateKey } from "../crypto/ecqv.js";
 import {
   CERT_CURVE_SECT283K1,
   CERT_HASH_AES_MMO,
@@ -108,6 +108,36 @@ export function issueCertificate(opts: {
     publicKey: certificatePublicKey({ certificate: res.certificate, caPublicKey: opts.caPublicKey }),
     reconstruction: curve.scalarToBytes(res.r),
   };
+}
+
+/**
+ * Issues certificates for several templates at once, the CA generating every device key pair
+ * (ECQV `ecqvIssueBatch`): the same certificates and keys as `issueCertificate` called for each
+ * template in turn with the same `rng`, in about three quarters of the time.
+ */
+export function issueCertificates(opts: {
+  templates: readonly CertificateTemplate[];
+  caPrivateKey: bigint;
+  rng: Rng;
+}): IssuedCertificate[] {
+  const { templates } = opts;
+  if (templates.length === 0) return [];
+  const suite = templates[0].suite;
+  if (templates.some((t) => t.suite !== suite)) {
+    throw new ZseError("BAD_VALUE", "issueCertificates: every template must have the same suite");
+  }
+  const curve = curveForSuite(suite);
+  return ecqvIssueBatch({
+    curve,
+    caPrivateKey: opts.caPrivateKey,
+    count: templates.length,
+    encodeWith: (i, p) => encodeCertificate(certificateFields(templates[i], p)),
+    rng: opts.rng,
+  }).map((res) => ({
+    certificate: res.certificate,
+    publicKey: curve.encodePoint(res.publicKey!),
+    privateKey: curve.scalarToBytes(res.privateKey!),
+  }));
 }
 
 /**

@@ -151,6 +151,71 @@ export function ecqvIssue(input: EcqvIssueInput): EcqvIssueResult {
   }
 }
 
+export interface EcqvIssueBatchInput {
+  curve: KoblitzCurve;
+  /** d_CA. */
+  caPrivateKey: ScalarInput;
+  /** How many certificates, each with a key pair the CA generates. */
+  count: number;
+  /** Builds certificate i around the compressed reconstruction point P_U. */
+  encodeWith: (i: number, reconstructionPoint: Uint8Array) => Uint8Array;
+  rng?: Rng;
+}
+
+/**
+ * `ecqvIssue` without request points for `count` certificates at once (SEC 4 §3.4, the CA
+ * generating each device key pair): the same draws from `rng` in the same order (k, then k_U,
+ * per certificate) and the same results as `count` calls of `ecqvIssue`, with P_U = (k_U + k)·G
+ * and Q_U = d_U·G each computed for the whole batch by `mulBaseBatch`. A certificate meeting
+ * one of the negligible cases (P_U = O, r = 0, d_U = 0) is issued again on its own.
+ */
+export function ecqvIssueBatch(input: EcqvIssueBatchInput): EcqvIssueResult[] {
+  const { curve, count } = input;
+  const rng = input.rng ?? cryptoRng;
+  const dCa = toScalar(curve, input.caPrivateKey, "CA private key");
+  const n = curve.n;
+  const k: bigint[] = [];
+  const kU: bigint[] = [];
+  for (let i = 0; i < count; i++) {
+    k.push(curve.randomScalar(rng));
+    kU.push(curve.randomScalar(rng));
+  }
+  const pU = curve.mulBaseBatch(
+    k.map((ki, i) => (kU[i] + ki) % n),
+    { secret: true },
+  );
+  const out: (EcqvIssueResult | undefined)[] = new Array(count);
+  const pending: { i: number; base: Omit<EcqvIssueResult, "publicKey">; d: bigint }[] = [];
+  for (let i = 0; i < count; i++) {
+    if (curve.isInfinity(pU[i])) continue;
+    const reconstructionPoint = curve.encodePoint(pU[i]);
+    const certificate = input.encodeWith(i, reconstructionPoint);
+    const e = certificateHash(certificate);
+    const r = (e * k[i] + dCa) % n;
+    const d = (e * kU[i] + r) % n;
+    if (r === 0n || d === 0n) continue;
+    pending.push({ i, base: { certificate, reconstructionPoint, e, r, privateKey: d }, d });
+  }
+  const qU = curve.mulBaseBatch(
+    pending.map((p) => p.d),
+    { secret: true },
+  );
+  pending.forEach((p, j) => {
+    out[p.i] = { ...p.base, publicKey: qU[j] };
+  });
+  k.fill(0n);
+  kU.fill(0n);
+  for (let i = 0; i < count; i++) {
+    out[i] ??= ecqvIssue({
+      curve,
+      caPrivateKey: dCa,
+      encodeWith: (p) => input.encodeWith(i, p),
+      rng,
+    });
+  }
+  return out as EcqvIssueResult[];
+}
+
 function toPoint(curve: KoblitzCurve, p: PointInput, title: string): CurvePoint {
   const q = p instanceof Uint8Array ? curve.decodePoint(p, title) : p;
   if (curve.isInfinity(q)) throw new ZseError("BAD_POINT", `${title}: the point at infinity`);

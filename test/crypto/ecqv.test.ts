@@ -4,6 +4,7 @@ import { curveForSuite } from "../../src/crypto/curves.js";
 import {
   certificateHash,
   ecqvIssue,
+  ecqvIssueBatch,
   reconstructPrivateKey,
   reconstructPublicKey,
 } from "../../src/crypto/ecqv.js";
@@ -130,6 +131,38 @@ describe("ECQV issuance and private-key reconstruction (SEC 4 §3.4, §3.6)", ()
         caPublicKey: fromHex(ca.publicKey),
       });
       assert.equal(toHex(curve.encodePoint(q)), pub);
+    });
+
+    it(`suite ${suite}: a batch issues what one-by-one issuance does, and OpenSSL agrees with its key pairs`, () => {
+      const ca = opensslKeyPair(name);
+      const count = 40;
+      const batch = ecqvIssueBatch({
+        curve,
+        caPrivateKey: fromHex(ca.privateKey),
+        count,
+        encodeWith: (_i, p) => encodeWith(p),
+        rng: new SeededRng(20 + suite),
+      });
+      const rng = new SeededRng(20 + suite);
+      for (let i = 0; i < count; i++) {
+        const one = ecqvIssue({ curve, caPrivateKey: fromHex(ca.privateKey), encodeWith, rng });
+        const b = batch[i];
+        assert.deepEqual(b.certificate, one.certificate);
+        assert.equal(b.privateKey, one.privateKey);
+        assert.equal(b.r, one.r);
+        assert.equal(toHex(curve.encodePoint(b.publicKey!)), toHex(curve.encodePoint(one.publicKey!)));
+        assert.equal(
+          toHex(curve.encodePoint(b.publicKey!)),
+          opensslPublicKey(name, curve.scalarToBytes(b.privateKey!)),
+        );
+      }
+      // k·G batched equals k·G one by one on the secret path, also for small and edge scalars.
+      const ks = [1n, 2n, 3n, curve.n - 1n, ...Array.from({ length: 20 }, () => curve.randomScalar(rng))];
+      const together = curve.mulBaseBatch(ks, { secret: true }).map((p) => toHex(curve.encodePoint(p)));
+      assert.deepEqual(
+        together,
+        ks.map((k) => opensslPublicKey(name, curve.scalarToBytes(k))),
+      );
     });
   }
   it("rejects bad inputs", () => {

@@ -13,7 +13,8 @@ import { describe, it } from "node:test";
 import fc from "fast-check";
 import type { AffinePoint, KoblitzCurveImpl } from "../../src/crypto/curve/koblitz.js";
 import type { CurvePoint } from "../../src/crypto/curves.js";
-import { sect163k1, sect283k1 } from "../../src/crypto/curves.js";
+import { prepareCurve, sect163k1, sect283k1 } from "../../src/crypto/curves.js";
+import { fieldStats } from "../../src/crypto/field/stats.js";
 import { wasmField } from "../../src/crypto/field/wasm-kernels.js";
 import { toHex } from "../../src/util/bytes.js";
 import { SeededRng } from "../../src/util/rng.js";
@@ -64,6 +65,47 @@ for (const { c, f } of CASES) {
       };
       for (const a of edges) for (const b of edges) check(a, b);
       fc.assert(fc.property(elem, elem, check), { numRuns: 300, seed: 0x3a5 });
+    });
+
+    it("inversion agrees with the TypeScript one (a·a^-1 = 1) and maps 0 to 0", () => {
+      const k = w!;
+      const rng = new SeededRng(0x1e + m);
+      for (let i = 0; i < 30; i++) {
+        const a = F.fromBigInt(c.randomScalar(rng) & ((1n << BigInt(m)) - 1n));
+        const ours = F.zero();
+        const js = F.zero();
+        k.inv(ours, a);
+        F.inv(js, a);
+        assert.deepEqual(ours, js);
+        const one = F.zero();
+        F.mul(one, ours, a);
+        assert.equal(F.toBigInt(one), 1n);
+      }
+      const z = F.one();
+      k.inv(z, F.zero());
+      assert.equal(F.toBigInt(z), 0n);
+    });
+
+    it("batched secret k·G runs the same operation sequence for any scalars of a batch size", () => {
+      const rng = new SeededRng(0xba + m);
+      const seqs = new Set<string>();
+      prepareCurve(c); // the tables of G are built outside the counted runs
+      for (const ks of [
+        Array.from({ length: 8 }, () => c.randomScalar(rng)),
+        Array.from({ length: 8 }, () => c.randomScalar(rng)),
+        [1n, 2n, 3n, 4n, 5n, c.n - 1n, c.n - 2n, c.n - 3n],
+      ]) {
+        fieldStats.reset();
+        fieldStats.enabled = true;
+        try {
+          c.mulBaseBatch(ks, { secret: true });
+        } finally {
+          fieldStats.enabled = false;
+        }
+        assert.ok(fieldStats.mul > 8 * 20);
+        seqs.add(`${fieldStats.mul}/${fieldStats.sqr}/${fieldStats.inv}/${fieldStats.sequence}`);
+      }
+      assert.equal(seqs.size, 1, [...seqs].join(" "));
     });
 
     it("mixed LD addition agrees with the TypeScript one, and refuses P = +-Q leaving P unchanged", () => {

@@ -228,6 +228,12 @@ export class KoblitzCurveImpl implements KoblitzCurve {
     return this.pub.mulBase(k);
   }
 
+  mulBaseBatch(ks: readonly bigint[], opts?: MulOptions): CurvePoint[] {
+    for (const k of ks) this.checkK(k);
+    if (opts?.secret) return this.sec.mulBaseBatch(ks);
+    return ks.map((k) => this.pub.mulBase(k));
+  }
+
   mul(p: CurvePoint, k: bigint, opts?: MulOptions): CurvePoint {
     const q = this.point(p);
     this.checkK(k);

@@ -16,7 +16,7 @@
  */
 import type { Fe } from "../field/binary-field.js";
 import { type WasmField, type WasmTables, wasmField } from "../field/wasm-kernels.js";
-import type { AffinePoint, KoblitzCurveImpl } from "./koblitz.js";
+import { AffinePoint, type KoblitzCurveImpl } from "./koblitz.js";
 import type { LdPoint } from "./ld.js";
 import type { PublicMul, Table } from "./public-mul.js";
 import type { WtnafRecoder } from "./tnaf.js";
@@ -74,6 +74,54 @@ export class SecretMul {
     }
     d.fill(0);
     return this.c.ldToPoint(q);
+  }
+
+  /**
+   * k_j·G for many secret scalars at once: the WebAssembly module adds the points of one digit
+   * position for every scalar together, in affine coordinates with one shared inversion
+   * (wasm-kernels.ts `fixedBaseBatch`), then one more shared inversion gives every point's
+   * compression bit. Same results as `mulBase` one by one, which it falls back to without
+   * WebAssembly or in the negligible case of equal x-coordinates within a batch.
+   */
+  mulBaseBatch(ks: readonly bigint[]): AffinePoint[] {
+    const t = this.pub.baseTable();
+    const w = this.wasm;
+    if (t === null || w === null || ks.length < 2) return ks.map((k) => this.mulBase(k));
+    if (this.positions === null) this.buildPositions(t);
+    const wt = this.wasmTables!;
+    const rec = this.pub.recG;
+    const N = ks.length;
+    const n = rec.regularLength;
+    const digits = new Int8Array(N * n);
+    for (let j = 0; j < N; j++) {
+      if (rec.recodeRegular(ks[j]) !== n) throw new Error("regular recoding of unexpected length");
+      digits.set(rec.digits.subarray(0, n), j * n);
+    }
+    rec.digits.fill(0);
+    const F = this.c.F;
+    const xs = ks.map(() => F.zero());
+    const ys = ks.map(() => F.zero());
+    const ok = w.fixedBaseBatch({ tables: wt, digits, n, N, xs, ys });
+    digits.fill(0);
+    if (!ok) return ks.map((k) => this.mulBase(k));
+    // Compression bits: y/x for every point with one inversion (Montgomery's trick).
+    const pre = xs.map(() => F.zero());
+    pre[0].set(xs[0]);
+    for (let j = 1; j < N; j++) F.mul(pre[j], pre[j - 1], xs[j]);
+    if (F.isZero(pre[N - 1])) return ks.map((k) => this.mulBase(k));
+    const inv = F.zero();
+    const xi = F.zero();
+    F.inv(inv, pre[N - 1]);
+    const out: AffinePoint[] = new Array(N);
+    for (let j = N - 1; j >= 0; j--) {
+      if (j > 0) {
+        F.mul(xi, inv, pre[j - 1]);
+        F.mul(inv, inv, xs[j]);
+      } else xi.set(inv);
+      F.mul(xi, xi, ys[j]);
+      out[j] = new AffinePoint(this.c.name, xs[j], ys[j], xi[0] & 1);
+    }
+    return out;
   }
 
   /** Builds the per-position copies of the table of G now (needs the table of G). */

@@ -61,6 +61,12 @@ export interface KoblitzCurve {
   encodePoint(p: CurvePoint): Uint8Array;
   /** k*G for k in [0, 2^(m+3)); `secret` selects the constant-pattern path. */
   mulBase(k: bigint, opts?: MulOptions): CurvePoint;
+  /**
+   * k*G for every k of `ks`, the same points as `mulBase` one by one; on the secret path the
+   * scalars are worked on together (affine additions sharing their inversions), which costs
+   * about a quarter less per point for batches of tens of scalars.
+   */
+  mulBaseBatch(ks: readonly bigint[], opts?: MulOptions): CurvePoint[];
   /** k*P exactly (k is never reduced mod n: P may lie outside the order-n subgroup). */
   mul(p: CurvePoint, k: bigint, opts?: MulOptions): CurvePoint;
   /**

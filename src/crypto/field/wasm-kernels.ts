@@ -100,6 +100,21 @@ export interface WasmField {
    * The digits are wiped from the module's memory before returning.
    */
   fixedBase(o: { tables: WasmTables; digits: Int8Array; n: number; X: Fe; Y: Fe; Z: Fe }): boolean;
+  /** out = a^-1 (0 for a = 0): the module's Itoh-Tsujii inversion. */
+  inv(out: Fe, a: Fe): void;
+  /**
+   * For N scalars at once (digits: N rows of n, as `fixedBase` takes them): (xs[j], ys[j]) = the
+   * affine sum of the looked-up points of row j, the additions of one position done together
+   * with one inversion. False when some scalar met x1 = x2 (the caller computes one by one).
+   */
+  fixedBaseBatch(o: {
+    tables: WasmTables;
+    digits: Int8Array;
+    n: number;
+    N: number;
+    xs: Fe[];
+    ys: Fe[];
+  }): boolean;
   /**
    * (X, Y, Z) = the interleaved tau-adic evaluation of the digits of P over table `p` and (when
    * given) of Q over table `q` (tables as `varBase` takes them, no entry at infinity), one
@@ -151,6 +166,8 @@ function makeField(inst: Instance, m: 163 | 283): WasmField {
   const pubEvalFn = inst.fns[`pubEval${m}`];
   const sqrFn = inst.fns[`sqr${m}`];
   const addMixedFn = inst.fns[`addMixed${m}`];
+  const invFn = inst.fns[`inv${m}`];
+  const batchFixedBaseFn = inst.fns[`batchFixedBase${m}`];
   /** Copies a into the module's memory at byte offset `at` (64-bit limbs). */
   const put = (at: number, a: Fe) => {
     const u = inst.u32;
@@ -225,6 +242,8 @@ function makeField(inst: Instance, m: 163 | 283): WasmField {
 
   /** The variable-base table's place in the module's memory, allocated (or enlarged) on use. */
   let varTable: { offset: number; bytes: number } | null = null;
+  /** fixedBaseBatch's regions (accumulators, points, prefix products, digits), for up to `N` scalars. */
+  let batch: { N: number; n: number; accs: number; pts: number; pre: number; digits: number } | null = null;
   /** The public evaluation's two tables, allocated on first use. */
   const pubTables: ({ offset: number; bytes: number } | null)[] = [null, null];
 
@@ -249,25 +268,26 @@ function makeField(inst: Instance, m: 163 | 283): WasmField {
    * Runs an evaluation over the digits: copies them in, folds the module's operation counts into
    * `fieldStats` when it counts, wipes the digits and the last looked-up point, reads (X, Y, Z).
    */
-  const run = (call: () => number, o: { digits: Int8Array; n: number; X: Fe; Y: Fe; Z: Fe }): boolean => {
+  /** Runs `call`, folding the module's own operation counts into `fieldStats` when it counts. */
+  const counted = (call: () => number): number => {
     const C = L.counts >> 2;
-    const counting = fieldStats.enabled;
-    if (counting) {
-      inst.u32[C] = 0;
-      inst.u32[C + 1] = 0;
-      inst.u32[C + 2] = fieldStats.sequence;
-    }
+    if (!fieldStats.enabled) return call();
+    inst.u32[C] = 0;
+    inst.u32[C + 1] = 0;
+    inst.u32[C + 2] = fieldStats.sequence;
+    const r = call();
+    const u = inst.u32;
+    fieldStats.mul += u[C];
+    fieldStats.sqr += u[C + 1];
+    fieldStats.sequence = u[C + 2] | 0;
+    return r;
+  };
+  const run = (call: () => number, o: { digits: Int8Array; n: number; X: Fe; Y: Fe; Z: Fe }): boolean => {
     inst.i8.set(o.digits.subarray(0, o.n), L.digits);
-    const failed = call();
+    const failed = counted(call);
     inst.i8.fill(0, L.digits, L.digits + o.n);
     const u = inst.u32;
     u.fill(0, L.point >> 2, (L.point >> 2) + 2 * E32);
-    if (counting) {
-      // The module's own count of its multiplications and squarings, folded into the sequence.
-      fieldStats.mul += u[C];
-      fieldStats.sqr += u[C + 1];
-      fieldStats.sequence = u[C + 2] | 0;
-    }
     if (failed !== 0) return false;
     for (let j = 0; j < W32; j++) {
       o.X[j] = u[ACC + j];
@@ -317,6 +337,43 @@ function makeField(inst: Instance, m: 163 | 283): WasmField {
     fixedBase({ tables, digits, n, X, Y, Z }) {
       if (n > tables.positions) throw new RangeError("fixedBase: more digits than tables");
       return run(() => fixedBaseFn(tables.offset, tables.stride, tables.count, n), { digits, n, X, Y, Z });
+    },
+    inv(out, a) {
+      put(L.a, a);
+      invFn(L.out, L.a);
+      get(out, L.out);
+    },
+    fixedBaseBatch({ tables, digits, n, N, xs, ys }) {
+      if (n > tables.positions) throw new RangeError("fixedBaseBatch: more digits than tables");
+      const E = 4 * E32;
+      if (batch === null || batch.N < N || batch.n < n) {
+        batch = {
+          N,
+          n,
+          accs: alloc(inst, N * 2 * E),
+          pts: alloc(inst, N * 2 * E),
+          pre: alloc(inst, N * E),
+          digits: alloc(inst, N * n),
+        };
+      }
+      const b = batch;
+      inst.i8.set(digits.subarray(0, N * n), b.digits);
+      const failed = counted(() =>
+        batchFixedBaseFn(tables.offset, tables.stride, tables.count, n, N, b.digits, b.accs, b.pts, b.pre),
+      );
+      inst.i8.fill(0, b.digits, b.digits + N * n);
+      const u = inst.u32;
+      u.fill(0, b.pts >> 2, (b.pts + N * 2 * E) >> 2);
+      u.fill(0, b.pre >> 2, (b.pre + N * E) >> 2);
+      if (failed !== 0) return false;
+      for (let k = 0; k < N; k++) {
+        const at = (b.accs >> 2) + k * 2 * E32;
+        for (let j = 0; j < W32; j++) {
+          xs[k][j] = u[at + j];
+          ys[k][j] = u[at + E32 + j];
+        }
+      }
+      return true;
     },
     pubEval({ p, q, X, Y, Z }) {
       const n = Math.max(p.n, q?.n ?? 0);
