@@ -378,12 +378,13 @@ function makeField(inst: Instance, m: 163 | 283): WasmField {
     pubEval({ p, q, X, Y, Z }) {
       const n = Math.max(p.n, q?.n ?? 0);
       if (n > L.digits2 - L.digits) throw new RangeError("pubEval: too many digits");
+      // Uploads first: they may grow the memory, which replaces the views.
       pubTables[0] = upload(pubTables[0], p.flat, p.count);
+      if (q !== undefined) pubTables[1] = upload(pubTables[1], q.flat, q.count);
       const i8 = inst.i8;
       i8.set(p.digits.subarray(0, p.n), L.digits);
       i8.fill(0, L.digits + p.n, L.digits + n);
       if (q !== undefined) {
-        pubTables[1] = upload(pubTables[1], q.flat, q.count);
         i8.set(q.digits.subarray(0, q.n), L.digits2);
         i8.fill(0, L.digits2 + q.n, L.digits2 + n);
       } else i8.fill(0, L.digits2, L.digits2 + n);
