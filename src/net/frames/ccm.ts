@@ -3,10 +3,14 @@
  * security level 5 (ENC-MIC-32), a 4-byte MIC, L = 2, and the 13-byte nonce of 05-3474 4.5.2.2
  * = source EUI-64 (little-endian) || frame counter (little-endian) || security control.
  *
- * For the encrypting levels CCM* is plain CCM (RFC 3610), so this runs on node:crypto's
- * `aes-128-ccm` (OpenSSL), which supports 4-byte tags and 13-byte nonces.
+ * For the encrypting levels CCM* is plain CCM (RFC 3610; 05-3474 A.2 / 802.15.4 B.4.1): the
+ * tag T is the CBC-MAC of B0 || l(a) || a || m (zero-padded to blocks), B0 = flags || nonce ||
+ * l(m) with flags 0x40 (a present) | ((M - 2) / 2) << 3 | (L - 1); the keystream blocks are
+ * E(K, A_i), A_i = (L - 1) || nonce || i (16-bit); ciphertext = m xor S_1.., the sent MIC is
+ * T xor S_0. The AES block function runs on per-key OpenSSL contexts (crypto/aes-ecb.ts): one
+ * CBC call for the MAC and one ECB call for the whole keystream per frame.
  */
-import { createCipheriv, createDecipheriv } from "node:crypto";
+import { aesKeyed } from "../../crypto/aes-ecb.js";
 import { abytes } from "../../util/bytes.js";
 import { ZseError } from "../../util/errors.js";
 
@@ -47,20 +51,75 @@ export interface CcmInput {
   nonce: Uint8Array;
   /** Authenticated-only data (the layer header and auxiliary header). */
   aad: Uint8Array;
+  /** MIC length M: 4 (Zigbee's level 5, the default), 8 or 16. */
+  micLength?: 4 | 8 | 16;
 }
 
-/** Encrypts `plaintext` and returns ciphertext || MIC (4 bytes). */
-export function ccmStarEncrypt(input: CcmInput & { plaintext: Uint8Array }): Uint8Array {
+/** L = 2: the message length field of B0 and the block counter of A_i are 16 bits. */
+const L = 2;
+
+function micLengthOf(input: CcmInput): number {
+  const m = input.micLength ?? MIC_LENGTH;
+  if (m !== 4 && m !== 8 && m !== 16)
+    throw new ZseError("BAD_VALUE", `CCM* MIC length: ${m} (4, 8 or 16 bytes)`);
+  return m;
+}
+
+function checkInput(input: CcmInput, messageLength: number): void {
   abytes(input.key, 16, "CCM* key");
   abytes(input.nonce, 13, "CCM* nonce");
-  const c = createCipheriv("aes-128-ccm", input.key, input.nonce, { authTagLength: MIC_LENGTH });
-  c.setAAD(input.aad, { plaintextLength: input.plaintext.length });
-  const body = c.update(input.plaintext);
-  c.final();
-  const tag = c.getAuthTag();
-  const out = new Uint8Array(body.length + MIC_LENGTH);
-  out.set(body, 0);
-  out.set(tag, body.length);
+  abytes(input.aad, undefined, "CCM* authenticated data");
+  if (input.aad.length >= 0xff00)
+    throw new ZseError("BAD_LENGTH", `CCM* authenticated data: ${input.aad.length} bytes, at most 65279`);
+  if (messageLength > 0xffff)
+    throw new ZseError("BAD_LENGTH", `CCM* message: ${messageLength} bytes, at most 65535 with L = 2`);
+}
+
+const pad16 = (n: number) => (n + 15) & ~15;
+
+/** The CBC-MAC T (first M bytes) of B0 || l(a) || a || m, all zero-padded to blocks. */
+function authTag(input: CcmInput, message: Uint8Array, m: number): Uint8Array {
+  const { nonce, aad } = input;
+  const a = aad.length;
+  const aadBlocks = a > 0 ? pad16(2 + a) : 0;
+  const buf = new Uint8Array(16 + aadBlocks + pad16(message.length));
+  buf[0] = (a > 0 ? 0x40 : 0) | (((m - 2) / 2) << 3) | (L - 1);
+  buf.set(nonce, 1);
+  buf[14] = message.length >> 8;
+  buf[15] = message.length & 0xff;
+  if (a > 0) {
+    buf[16] = a >> 8;
+    buf[17] = a & 0xff;
+    buf.set(aad, 18);
+  }
+  buf.set(message, 16 + aadBlocks);
+  return aesKeyed(input.key).cbcMacInPlace(buf).subarray(0, m);
+}
+
+/** S_0 || S_1 || ... || S_k, k = ceil(length / 16): E(K, A_i) for every counter block at once. */
+function keystream(input: CcmInput, length: number): Uint8Array {
+  const blocks = 1 + ((length + 15) >> 4);
+  const a = new Uint8Array(blocks * 16);
+  for (let i = 0; i < blocks; i++) {
+    const o = i * 16;
+    a[o] = L - 1;
+    a.set(input.nonce, o + 1);
+    a[o + 14] = i >> 8;
+    a[o + 15] = i & 0xff;
+  }
+  return aesKeyed(input.key).encryptBlocks(a);
+}
+
+/** Encrypts `plaintext` and returns ciphertext || MIC (4 bytes unless `micLength` says). */
+export function ccmStarEncrypt(input: CcmInput & { plaintext: Uint8Array }): Uint8Array {
+  const p = input.plaintext;
+  checkInput(input, abytes(p, undefined, "CCM* plaintext").length);
+  const m = micLengthOf(input);
+  const tag = authTag(input, p, m);
+  const s = keystream(input, p.length);
+  const out = new Uint8Array(p.length + m);
+  for (let i = 0; i < p.length; i++) out[i] = p[i] ^ s[16 + i];
+  for (let i = 0; i < m; i++) out[p.length + i] = tag[i] ^ s[i];
   return out;
 }
 
@@ -69,24 +128,27 @@ export function ccmStarEncrypt(input: CcmInput & { plaintext: Uint8Array }): Uin
  * (wrong key, wrong nonce or altered bytes). Throws BAD_FRAME when there is no room for a MIC.
  */
 export function ccmStarDecrypt(input: CcmInput & { sealed: Uint8Array }): Uint8Array | undefined {
-  abytes(input.key, 16, "CCM* key");
-  abytes(input.nonce, 13, "CCM* nonce");
   const { sealed } = input;
-  if (sealed.length < MIC_LENGTH) {
+  abytes(sealed, undefined, "CCM* sealed payload");
+  const m = micLengthOf(input);
+  checkInput(input, Math.max(0, sealed.length - m));
+  if (sealed.length < m) {
     throw new ZseError(
       "BAD_FRAME",
-      `secured payload: ${sealed.length} bytes, shorter than the ${MIC_LENGTH}-byte MIC`,
+      `secured payload: ${sealed.length} bytes, shorter than the ${m}-byte MIC`,
     );
   }
-  const body = sealed.subarray(0, sealed.length - MIC_LENGTH);
-  const d = createDecipheriv("aes-128-ccm", input.key, input.nonce, { authTagLength: MIC_LENGTH });
-  d.setAuthTag(sealed.subarray(sealed.length - MIC_LENGTH));
-  d.setAAD(input.aad, { plaintextLength: body.length });
-  const plain = d.update(body);
-  try {
-    d.final();
-  } catch {
+  const n = sealed.length - m;
+  const s = keystream(input, n);
+  const plain = new Uint8Array(n);
+  for (let i = 0; i < n; i++) plain[i] = sealed[i] ^ s[16 + i];
+  const tag = authTag(input, plain, m);
+  // constant-time comparison of the received MIC with T xor S_0
+  let diff = 0;
+  for (let i = 0; i < m; i++) diff |= sealed[n + i] ^ tag[i] ^ s[i];
+  if (diff !== 0) {
+    plain.fill(0);
     return undefined;
   }
-  return new Uint8Array(plain.buffer, plain.byteOffset, plain.length);
+  return plain;
 }
