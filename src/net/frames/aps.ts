@@ -209,9 +209,18 @@ function decodeHeader(r: FrameReader): { header: ApsHeader; secured: boolean } {
   return { header, secured };
 }
 
+/** The frame from its freshly decoded header (extended in place: `{ ...h, more }` is slow in V8). */
 function complete(header: ApsHeader, payload: Uint8Array): ApsFrame {
-  if (header.type === "data") return { ...header, payload };
-  if (header.type === "command") return { ...header, command: decodeApsCommand(payload) };
+  if (header.type === "data") {
+    const f = header as ApsDataFrame;
+    f.payload = payload;
+    return f;
+  }
+  if (header.type === "command") {
+    const f = header as ApsCommandFrame;
+    f.command = decodeApsCommand(payload);
+    return f;
+  }
   if (payload.length !== 0)
     throw new ZseError("BAD_FRAME", `APS ack: ${payload.length} unexpected payload byte(s)`);
   return header;
@@ -232,8 +241,9 @@ export function decodeApsFrame(
   if (!secured) return { ok: true, frame: complete(header, r.rest()) };
   const controlOffset = r.offset;
   const aux = decodeAuxHeader(r);
-  const headerAndAux = bytes.slice(0, r.offset);
-  const sealed = r.rest();
+  const headerAndAux = bytes.subarray(0, r.offset);
+  // read in place: decryption writes the plaintext to new storage
+  const sealed = bytes.subarray(r.offset);
   if (sealed.length < 4)
     throw new ZseError("BAD_FRAME", `APS secured payload: ${sealed.length} bytes, no room for the MIC`);
   const nonceSource = aux.source ?? options.source;

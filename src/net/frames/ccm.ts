@@ -13,6 +13,7 @@
 import { aesKeyed } from "../../crypto/aes-ecb.js";
 import { abytes } from "../../util/bytes.js";
 import { ZseError } from "../../util/errors.js";
+import { frameBytes } from "./cursor.js";
 
 /** Length of the MIC at security level 5 (ENC-MIC-32). */
 export const MIC_LENGTH = 4;
@@ -77,12 +78,21 @@ function checkInput(input: CcmInput, messageLength: number): void {
 
 const pad16 = (n: number) => (n + 15) & ~15;
 
-/** The CBC-MAC T (first M bytes) of B0 || l(a) || a || m, all zero-padded to blocks. */
+/** Scratch for the CBC-MAC input and the counter blocks, reused by every call (grown on demand). */
+let scratch = new Uint8Array(512);
+function scratchOf(n: number): Uint8Array {
+  if (scratch.length < n) scratch = new Uint8Array(pad16(2 * n));
+  const s = scratch.subarray(0, n);
+  s.fill(0);
+  return s;
+}
+
+/** The CBC-MAC of B0 || l(a) || a || m, all zero-padded to blocks; T is its first M bytes. */
 function authTag(input: CcmInput, message: Uint8Array, m: number): Uint8Array {
   const { nonce, aad } = input;
   const a = aad.length;
   const aadBlocks = a > 0 ? pad16(2 + a) : 0;
-  const buf = new Uint8Array(16 + aadBlocks + pad16(message.length));
+  const buf = scratchOf(16 + aadBlocks + pad16(message.length));
   buf[0] = (a > 0 ? 0x40 : 0) | (((m - 2) / 2) << 3) | (L - 1);
   buf.set(nonce, 1);
   buf[14] = message.length >> 8;
@@ -93,13 +103,13 @@ function authTag(input: CcmInput, message: Uint8Array, m: number): Uint8Array {
     buf.set(aad, 18);
   }
   buf.set(message, 16 + aadBlocks);
-  return aesKeyed(input.key).cbcMacInPlace(buf).subarray(0, m);
+  return aesKeyed(input.key).cbcMacInPlace(buf);
 }
 
 /** S_0 || S_1 || ... || S_k, k = ceil(length / 16): E(K, A_i) for every counter block at once. */
 function keystream(input: CcmInput, length: number): Uint8Array {
   const blocks = 1 + ((length + 15) >> 4);
-  const a = new Uint8Array(blocks * 16);
+  const a = scratchOf(blocks * 16);
   for (let i = 0; i < blocks; i++) {
     const o = i * 16;
     a[o] = L - 1;
@@ -117,7 +127,7 @@ export function ccmStarEncrypt(input: CcmInput & { plaintext: Uint8Array }): Uin
   const m = micLengthOf(input);
   const tag = authTag(input, p, m);
   const s = keystream(input, p.length);
-  const out = new Uint8Array(p.length + m);
+  const out = frameBytes(p.length + m);
   for (let i = 0; i < p.length; i++) out[i] = p[i] ^ s[16 + i];
   for (let i = 0; i < m; i++) out[p.length + i] = tag[i] ^ s[i];
   return out;
@@ -140,7 +150,7 @@ export function ccmStarDecrypt(input: CcmInput & { sealed: Uint8Array }): Uint8A
   }
   const n = sealed.length - m;
   const s = keystream(input, n);
-  const plain = new Uint8Array(n);
+  const plain = frameBytes(n);
   for (let i = 0; i < n; i++) plain[i] = sealed[i] ^ s[16 + i];
   const tag = authTag(input, plain, m);
   // constant-time comparison of the received MIC with T xor S_0

@@ -38,13 +38,21 @@ export interface MacFrame {
   payload: Uint8Array;
 }
 
+/** The CRC of every byte value, one table step per byte (the bitwise loop of 7.2.1.9, precomputed). */
+const CRC_TABLE = (() => {
+  const t = new Uint16Array(256);
+  for (let b = 0; b < 256; b++) {
+    let crc = b;
+    for (let i = 0; i < 8; i++) crc = crc & 1 ? (crc >>> 1) ^ 0x8408 : crc >>> 1;
+    t[b] = crc;
+  }
+  return t;
+})();
+
 /** CRC-16 of 802.15.4 7.2.1.9 (CRC-16/KERMIT: reflected 0x1021, init 0, no final xor). */
 export function crc16Kermit(data: Uint8Array): number {
   let crc = 0;
-  for (const byte of data) {
-    crc ^= byte;
-    for (let i = 0; i < 8; i++) crc = crc & 1 ? (crc >>> 1) ^ 0x8408 : crc >>> 1;
-  }
+  for (let i = 0; i < data.length; i++) crc = (crc >>> 8) ^ CRC_TABLE[(crc ^ data[i]) & 0xff];
   return crc;
 }
 
@@ -90,10 +98,7 @@ export function encodeMacFrame(frame: MacFrame, options: { fcs?: boolean } = {})
   if (srcMode !== 0 && !compress) w.u16(frame.sourcePanId ?? frame.panId, "source PAN");
   writeAddr(w, frame.source, "source");
   w.bytes(frame.payload, "payload");
-  if (options.fcs) {
-    const body = w.finish();
-    return new FrameWriter("MAC").bytes(body, "frame").u16(crc16Kermit(body), "FCS").finish();
-  }
+  if (options.fcs) w.u16(crc16Kermit(w.view()), "FCS");
   return w.finish();
 }
 

@@ -161,8 +161,9 @@ export function decodeNwkFrame(
       `NWK aux header: key id ${aux.keyId}, extended nonce ${aux.extendedNonce} (NWK security uses the network key with the extended nonce)`,
     );
   }
-  const headerAndAux = bytes.slice(0, r.offset);
-  const sealed = r.rest();
+  const headerAndAux = bytes.subarray(0, r.offset);
+  // read in place: decryption writes the plaintext to new storage
+  const sealed = bytes.subarray(r.offset);
   if (sealed.length < 4)
     throw new ZseError("BAD_FRAME", `NWK secured payload: ${sealed.length} bytes, no room for the MIC`);
   const candidates = options.networkKeys?.({ keySequence: aux.keySequence!, source: aux.source! }) ?? [];

@@ -50,7 +50,23 @@ export function encodeOverTheAir(frame: OverTheAirFrame, options: { fcs?: boolea
     { header: frame.nwk, payload: nwkPayload },
     frame.nwkSecurity ? { security: frame.nwkSecurity } : {},
   );
-  return encodeMacFrame({ ...frame.mac, frameType: 1, payload: nwk }, { fcs: options.fcs });
+  // an explicit literal: V8 (Node 20) makes `{ ...x, more }` cost microseconds per call
+  const m = frame.mac;
+  return encodeMacFrame(
+    {
+      frameType: 1,
+      sequence: m.sequence,
+      panId: m.panId,
+      destination: m.destination,
+      source: m.source,
+      sourcePanId: m.sourcePanId,
+      ackRequest: m.ackRequest,
+      framePending: m.framePending,
+      version: m.version,
+      payload: nwk,
+    },
+    { fcs: options.fcs },
+  );
 }
 
 export interface OverTheAirDecoded {

@@ -14,10 +14,10 @@
  * receiver puts it back before checking (4.3.1.2 step 3).
  */
 import { keyLoadKey, keyTransportKey } from "../../crypto/hmac.js";
-import { abytes, concat, toHex } from "../../util/bytes.js";
+import { abytes, toHex } from "../../util/bytes.js";
 import { ZseError } from "../../util/errors.js";
-import { ccmNonce, ccmStarDecrypt, ccmStarEncrypt, SECURITY_LEVEL_ENC_MIC_32 } from "./ccm.js";
-import { type FrameReader, FrameWriter } from "./cursor.js";
+import { ccmNonce, ccmStarDecrypt, ccmStarEncrypt, MIC_LENGTH, SECURITY_LEVEL_ENC_MIC_32 } from "./ccm.js";
+import { type FrameReader, FrameWriter, frameBytes } from "./cursor.js";
 
 /** Key identifier sub-field of the security control (05-3474 Table 4.39). */
 export const KeyId = {
@@ -123,15 +123,21 @@ export function secure(opts: {
     frameCounter: opts.aux.frameCounter,
     securityControl: auxReal[0],
   });
+  const h = opts.header.length;
+  const ha = h + auxReal.length;
+  const out = frameBytes(ha + opts.payload.length + MIC_LENGTH);
+  out.set(opts.header);
+  out.set(auxReal, h);
   const sealed = ccmStarEncrypt({
     key: ccmKeyFor(opts.key, opts.aux.keyId),
     nonce,
-    aad: concat(opts.header, auxReal),
+    aad: out.subarray(0, ha),
     plaintext: opts.payload,
   });
-  const auxAir = auxReal.slice();
-  auxAir[0] &= ~7;
-  return concat(opts.header, auxAir, sealed);
+  out.set(sealed, ha);
+  // on air the security level is 0 (4.3.1.1 step 8)
+  out[h] &= ~7;
+  return out;
 }
 
 /**
@@ -187,7 +193,14 @@ export function tryKeys(opts: {
   if (!opts.nonceSource) return { reason: "NO_SOURCE" };
   if (opts.candidates.length === 0) return { reason: "NO_KEY" };
   for (let i = 0; i < opts.candidates.length; i++) {
-    const plain = unsecure({ ...opts, key: opts.candidates[i], nonceSource: opts.nonceSource });
+    const plain = unsecure({
+      headerAndAux: opts.headerAndAux,
+      controlOffset: opts.controlOffset,
+      aux: opts.aux,
+      key: opts.candidates[i],
+      nonceSource: opts.nonceSource,
+      sealed: opts.sealed,
+    });
     if (plain) {
       return {
         plain,

@@ -13,12 +13,27 @@ import type { ApsCommand } from "../transport.js";
 
 export const SIM_PAN_ID = 0x1a62;
 
-const b = (e: Eui64Hex) => fromHex(e);
+/**
+ * EUI-64 bytes of a hex EUI-64, cached: every frame carries two, and the same few thousand
+ * addresses recur. The arrays are shared: only the frame encoder (which only reads
+ * them) gets them.
+ */
+const euiBytes = new Map<Eui64Hex, Uint8Array>();
+const EUI_CACHE_LIMIT = 1 << 16;
+function b(e: Eui64Hex): Uint8Array {
+  let v = euiBytes.get(e);
+  if (!v) {
+    v = fromHex(e);
+    if (euiBytes.size >= EUI_CACHE_LIMIT) euiBytes.clear();
+    euiBytes.set(e, v);
+  }
+  return v;
+}
 
 export function toWireCommand(c: ApsCommand): WireCommand {
   if (c.kind === "request-key") {
     return c.keyType === "app-link"
-      ? { command: "requestKey", keyType: "applicationLink", partner: b(c.partner) }
+      ? { command: "requestKey", keyType: "applicationLink", partner: fromHex(c.partner) }
       : { command: "requestKey", keyType: "trustCenterLink" };
   }
   if (c.keyType === "network") {
@@ -27,8 +42,8 @@ export function toWireCommand(c: ApsCommand): WireCommand {
       keyType: "network",
       key: c.key,
       keySequence: c.sequence,
-      destination: b(c.destination),
-      source: b(c.source),
+      destination: fromHex(c.destination),
+      source: fromHex(c.source),
     };
   }
   if (c.keyType === "tc-link") {
@@ -36,15 +51,15 @@ export function toWireCommand(c: ApsCommand): WireCommand {
       command: "transportKey",
       keyType: "trustCenterLink",
       key: c.key,
-      destination: b(c.destination),
-      source: b(c.source),
+      destination: fromHex(c.destination),
+      source: fromHex(c.source),
     };
   }
   return {
     command: "transportKey",
     keyType: "applicationLink",
     key: c.key,
-    partner: b(c.partner),
+    partner: fromHex(c.partner),
     initiator: c.initiator,
   };
 }
@@ -120,7 +135,16 @@ export function encodeAir(options: {
         destinationEui64: b(a.dst),
         sourceEui64: b(a.src),
       },
-      ...(options.nwk ? { nwkSecurity: { ...options.nwk, source: b(a.src) } } : {}),
+      ...(options.nwk
+        ? {
+            nwkSecurity: {
+              networkKey: options.nwk.networkKey,
+              frameCounter: options.nwk.frameCounter,
+              keySequence: options.nwk.keySequence,
+              source: b(a.src),
+            },
+          }
+        : {}),
       aps: options.frame,
       ...(options.aps ? { apsSecurity: options.aps } : {}),
     },

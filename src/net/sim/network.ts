@@ -204,7 +204,14 @@ export class SimNetwork {
     const link = `${frame.src}>${frame.dst}`;
     const at = Math.max(now + delay, this.lastDelivery.get(link) ?? 0);
     this.lastDelivery.set(link, at);
-    const out: AirFrame = { ...frame, bytes };
+    const out: AirFrame = {
+      kind: frame.kind,
+      src: frame.src,
+      dst: frame.dst,
+      bytes,
+      label: frame.label,
+      key: frame.key,
+    };
     this.clock.at(at, () => {
       const r = this.radios.get(frame.dst);
       if (!r || this.off.has(frame.dst)) return;
