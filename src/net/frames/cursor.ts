@@ -110,11 +110,25 @@ export class FrameReader {
   }
 }
 
+/** Write buffers of finished writers, handed to the next writers (frames are built one at a time). */
+const writerBuffers: Uint8Array[] = [];
+const WRITER_BUFFER_BYTES = 256;
+const WRITER_BUFFERS_KEPT = 16;
+
 /** Appends fields to a growing frame; values are range-checked against their field width. */
 export class FrameWriter {
-  private buf = frameBytes(64);
+  private buf: Uint8Array;
+  /** Whether `buf` is a shared write buffer, returned by `finish`. */
+  private shared = true;
   private n = 0;
-  constructor(readonly layer: string) {}
+  constructor(readonly layer: string) {
+    this.buf = writerBuffers.pop() ?? frameBytes(WRITER_BUFFER_BYTES);
+  }
+
+  private release(): void {
+    if (this.shared && writerBuffers.length < WRITER_BUFFERS_KEPT) writerBuffers.push(this.buf);
+    this.shared = false;
+  }
 
   private check(value: number, max: number, field: string): void {
     if (!Number.isInteger(value) || value < 0 || value > max) {
@@ -126,6 +140,7 @@ export class FrameWriter {
     if (this.n + k > this.buf.length) {
       const bigger = frameBytes(Math.max(2 * this.buf.length, this.n + k));
       bigger.set(this.buf.subarray(0, this.n));
+      this.release();
       this.buf = bigger;
     }
     return this.buf;
@@ -185,7 +200,11 @@ export class FrameWriter {
     return this.buf.subarray(0, this.n);
   }
 
+  /** The frame: a copy of the bytes written (the writer may go on appending after it). */
   finish(): Uint8Array {
-    return copyFrameBytes(this.buf.subarray(0, this.n));
+    const out = copyFrameBytes(this.buf.subarray(0, this.n));
+    this.release();
+    this.buf = out;
+    return out;
   }
 }

@@ -157,9 +157,10 @@ export function decodeAir(
   bytes: Uint8Array,
   keys: { networkKey: Uint8Array | undefined; linkKeysOf: (source: Eui64Hex) => Uint8Array[] },
 ): OverTheAirDecoded {
+  const nk = keys.networkKey;
   return decodeOverTheAir(bytes, {
     fcs: true,
-    networkKeys: () => (keys.networkKey ? [keys.networkKey] : []),
+    networkKeys: () => (nk ? [nk] : []),
     linkKeys: ({ source }) => (source ? keys.linkKeysOf(toHex(source)) : []),
   });
 }
