@@ -43,7 +43,8 @@ export class AesKeyed {
 
   /**
    * CBC-MAC with a zero IV over `blocks` (a non-empty multiple of 16 bytes): the last block of
-   * the CBC encryption. `blocks` is used as scratch (its first block is changed).
+   * the CBC encryption. `blocks` is used as scratch (its first block is changed); the result
+   * is this instance's own block, valid until its next call (copy it to keep it).
    */
   cbcMacInPlace(blocks: Uint8Array): Uint8Array {
     const n = blocks.length;
@@ -53,7 +54,7 @@ export class AesKeyed {
     for (let i = 0; i < 16; i++) blocks[i] ^= this.chain[i];
     const out = this.cbc.update(blocks);
     for (let i = 0; i < 16; i++) this.chain[i] = out[n - 16 + i];
-    return Uint8Array.from(this.chain);
+    return this.chain;
   }
 }
 
@@ -67,7 +68,7 @@ function sameKey(a: Uint8Array, b: Uint8Array): boolean {
 
 /** The keyed AES-128 instance of `key` (16 bytes), made on first use. */
 export function aesKeyed(key: Uint8Array): AesKeyed {
-  abytes(key, 16, "AES-128 key");
+  if (!(key instanceof Uint8Array && key.length === 16)) abytes(key, 16, "AES-128 key");
   let k = keyed.get(key);
   if (!k || !sameKey(k.key, key)) {
     k = new AesKeyed(key);

@@ -15,6 +15,11 @@ import { abytes } from "../../util/bytes.js";
 import { ZseError } from "../../util/errors.js";
 import { frameBytes } from "./cursor.js";
 
+/** `abytes(v, n, title)` with the valid case checked inline (abytes allocates for a length). */
+function exact(v: Uint8Array, n: number, title: string): void {
+  if (!(v instanceof Uint8Array && v.length === n)) abytes(v, n, title);
+}
+
 /** Length of the MIC at security level 5 (ENC-MIC-32). */
 export const MIC_LENGTH = 4;
 /** Zigbee security level 5: encryption and a 32-bit MIC (05-3474 Table 4.38). */
@@ -31,7 +36,7 @@ export function ccmNonce(o: {
   securityControl: number;
 }): Uint8Array {
   const { source, frameCounter, securityControl } = o;
-  abytes(source, 8, "nonce source EUI-64");
+  exact(source, 8, "nonce source EUI-64");
   if (!Number.isInteger(frameCounter) || frameCounter < 0 || frameCounter > 0xffffffff) {
     throw new ZseError("BAD_VALUE", `nonce frame counter: ${frameCounter} is not a 32-bit unsigned integer`);
   }
@@ -67,8 +72,8 @@ function micLengthOf(input: CcmInput): number {
 }
 
 function checkInput(input: CcmInput, messageLength: number): void {
-  abytes(input.key, 16, "CCM* key");
-  abytes(input.nonce, 13, "CCM* nonce");
+  exact(input.key, 16, "CCM* key");
+  exact(input.nonce, 13, "CCM* nonce");
   abytes(input.aad, undefined, "CCM* authenticated data");
   if (input.aad.length >= 0xff00)
     throw new ZseError("BAD_LENGTH", `CCM* authenticated data: ${input.aad.length} bytes, at most 65279`);
@@ -131,6 +136,23 @@ export function ccmStarEncrypt(input: CcmInput & { plaintext: Uint8Array }): Uin
   for (let i = 0; i < p.length; i++) out[i] = p[i] ^ s[16 + i];
   for (let i = 0; i < m; i++) out[p.length + i] = tag[i] ^ s[i];
   return out;
+}
+
+/**
+ * CCM* over `data` in place (05-3474 A.2.2 / A.2.3): `data` becomes the ciphertext and the
+ * MIC-32 (T xor S_0) is returned, for frames built in one buffer. `aad` and `data` must not
+ * overlap.
+ */
+export function ccmStarSealInPlace(input: CcmInput & { data: Uint8Array }): Uint8Array {
+  const d = input.data;
+  checkInput(input, d.length);
+  const m = micLengthOf(input);
+  const tag = authTag(input, d, m);
+  const s = keystream(input, d.length);
+  for (let i = 0; i < d.length; i++) d[i] ^= s[16 + i];
+  const mic = new Uint8Array(m);
+  for (let i = 0; i < m; i++) mic[i] = tag[i] ^ s[i];
+  return mic;
 }
 
 /**

@@ -121,7 +121,10 @@ export class FrameWriter {
   /** Whether `buf` is a shared write buffer, returned by `finish`. */
   private shared = true;
   private n = 0;
-  constructor(readonly layer: string) {
+  /** The layer named in error messages (a writer building several layers switches it). */
+  layer: string;
+  constructor(layer: string) {
+    this.layer = layer;
     this.buf = writerBuffers.pop() ?? frameBytes(WRITER_BUFFER_BYTES);
   }
 

@@ -70,10 +70,11 @@ function writeAddr(w: FrameWriter, a: MacAddress | undefined, field: string): vo
 }
 
 /**
- * Encodes a MAC data or command frame; appends the FCS when `fcs` is true. PAN ID compression
- * (7.2.1.1.5) is used when both addresses are present and the source PAN is the destination's.
+ * Appends the header of a MAC data or command frame (frame control, sequence number,
+ * addressing fields) to `w`. PAN ID compression (7.2.1.1.5) is used when both addresses are
+ * present and the source PAN is the destination's.
  */
-export function encodeMacFrame(frame: MacFrame, options: { fcs?: boolean } = {}): Uint8Array {
+export function writeMacHeader(w: FrameWriter, frame: Omit<MacFrame, "payload">): void {
   if (frame.frameType !== MacFrameType.data && frame.frameType !== MacFrameType.command) {
     throw new ZseError("BAD_VALUE", `MAC frame type: ${frame.frameType} (data 1 or command 3)`);
   }
@@ -91,14 +92,29 @@ export function encodeMacFrame(frame: MacFrame, options: { fcs?: boolean } = {})
     (dstMode << 10) |
     ((frame.version ?? 0) << 12) |
     (srcMode << 14);
-  const w = new FrameWriter("MAC");
+  w.layer = "MAC";
   w.u16(fc, "frame control").u8(frame.sequence, "sequence number");
   if (dstMode !== 0) w.u16(frame.panId, "destination PAN");
   writeAddr(w, frame.destination, "destination");
   if (srcMode !== 0 && !compress) w.u16(frame.sourcePanId ?? frame.panId, "source PAN");
   writeAddr(w, frame.source, "source");
+}
+
+/** Appends the FCS of everything written so far (the whole MAC frame, 7.2.1.9). */
+export function writeFcs(w: FrameWriter): void {
+  w.layer = "MAC";
+  w.u16(crc16Kermit(w.view()), "FCS");
+}
+
+/**
+ * Encodes a MAC data or command frame; appends the FCS when `fcs` is true. PAN ID compression
+ * (7.2.1.1.5) is used when both addresses are present and the source PAN is the destination's.
+ */
+export function encodeMacFrame(frame: MacFrame, options: { fcs?: boolean } = {}): Uint8Array {
+  const w = new FrameWriter("MAC");
+  writeMacHeader(w, frame);
   w.bytes(frame.payload, "payload");
-  if (options.fcs) w.u16(crc16Kermit(w.view()), "FCS");
+  if (options.fcs) writeFcs(w);
   return w.finish();
 }
 
