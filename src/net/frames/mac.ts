@@ -126,9 +126,13 @@ function readAddr(r: FrameReader, mode: number, field: string): MacAddress | und
 /**
  * Decodes a MAC data or command frame. With `fcs` the last two bytes are the FCS and must
  * match (BAD_FRAME otherwise). Throws BAD_FRAME for beacons and acknowledgements, MAC security,
- * the reserved addressing mode, or a data frame without both addresses.
+ * the reserved addressing mode, or a data frame without both addresses. With `payloadView` the
+ * payload is a view into `bytes` (no copy: for a caller that decodes it at once).
  */
-export function decodeMacFrame(bytes: Uint8Array, options: { fcs?: boolean } = {}): MacFrame {
+export function decodeMacFrame(
+  bytes: Uint8Array,
+  options: { fcs?: boolean; payloadView?: boolean } = {},
+): MacFrame {
   let body = bytes;
   if (options.fcs) {
     if (bytes.length < 5)
@@ -181,7 +185,7 @@ export function decodeMacFrame(bytes: Uint8Array, options: { fcs?: boolean } = {
     ackRequest: (fc & (1 << 5)) !== 0,
     framePending: (fc & (1 << 4)) !== 0,
     version: version as 0 | 1,
-    payload: r.rest(),
+    payload: options.payloadView ? body.subarray(r.offset) : r.rest(),
   };
   if (destination !== undefined) frame.destination = destination;
   if (source !== undefined) frame.source = source;

@@ -96,7 +96,8 @@ export function decodeOverTheAir(
   bytes: Uint8Array,
   options: OverTheAirDecodeOptions = {},
 ): OverTheAirDecoded {
-  const mac = decodeMacFrame(bytes, { fcs: options.fcs });
+  // the NWK decoder copies what it keeps: the MAC payload is read in place
+  const mac = decodeMacFrame(bytes, { fcs: options.fcs, payloadView: true });
   if (mac.frameType !== 1) {
     throw new ZseError(
       "BAD_FRAME",
