@@ -37,8 +37,8 @@ export class AesKeyed {
   encryptBlocks(blocks: Uint8Array): Uint8Array {
     if (blocks.length % 16 !== 0)
       throw new ZseError("BAD_LENGTH", `AES blocks: ${blocks.length} bytes, not a multiple of 16`);
-    const out = this.ecb.update(blocks);
-    return new Uint8Array(out.buffer, out.byteOffset, out.length);
+    // a Buffer is a Uint8Array: returned as it is
+    return this.ecb.update(blocks);
   }
 
   /**

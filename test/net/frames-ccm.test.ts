@@ -8,7 +8,12 @@ import { createCipheriv } from "node:crypto";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { aesKeyed } from "../../src/crypto/aes-ecb.js";
-import { ccmStarDecrypt, ccmStarEncrypt } from "../../src/net/frames/ccm.js";
+import {
+  ccmStarDecrypt,
+  ccmStarEncrypt,
+  ccmStarSealInPlace,
+  ccmStarSealRange,
+} from "../../src/net/frames/ccm.js";
 import { fromHex, toHex } from "../../src/util/bytes.js";
 
 function openssl(o: {
@@ -69,6 +74,41 @@ describe("CCM* (05-3474 A.2, RFC 3610)", () => {
         },
       ),
       { numRuns: 300, seed: 3474 },
+    );
+  });
+
+  it("seals in place (a range of one buffer, or a separate data array) as OpenSSL does (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 13, maxLength: 13 }),
+        fc.uint8Array({ maxLength: 40 }),
+        fc.uint8Array({ maxLength: 90 }),
+        fc.nat(5),
+        (n, a, p, lead) => {
+          const want = openssl({ key, nonce: n, aad: a, plaintext: p, m: 4 });
+          const buf = new Uint8Array(lead + a.length + p.length + 3);
+          buf.set(a, lead);
+          buf.set(p, lead + a.length);
+          const mic = ccmStarSealRange({
+            key,
+            nonce: n,
+            buf,
+            aadStart: lead,
+            dataStart: lead + a.length,
+            dataEnd: lead + a.length + p.length,
+          });
+          assert.equal(toHex(buf.subarray(lead + a.length, lead + a.length + p.length)) + toHex(mic), want);
+          assert.equal(toHex(buf.subarray(lead, lead + a.length)), toHex(a), "a is left as it was");
+          const d = Uint8Array.from(p);
+          const mic2 = ccmStarSealInPlace({ key, nonce: n, aad: a, data: d });
+          assert.equal(toHex(d) + toHex(mic2), want);
+        },
+      ),
+      { numRuns: 200, seed: 4474 },
+    );
+    assert.throws(
+      () => ccmStarSealRange({ key, nonce, buf: new Uint8Array(8), aadStart: 4, dataStart: 2, dataEnd: 8 }),
+      /CCM\* ranges/,
     );
   });
 

@@ -85,44 +85,66 @@ const pad16 = (n: number) => (n + 15) & ~15;
 
 /** Scratch for the CBC-MAC input and the counter blocks, reused by every call (grown on demand). */
 let scratch = new Uint8Array(512);
+/** Views of the scratch by length in blocks (no view allocated per call). */
+let scratchViews: Uint8Array[] = [];
 function scratchOf(n: number): Uint8Array {
-  if (scratch.length < n) scratch = new Uint8Array(pad16(2 * n));
-  const s = scratch.subarray(0, n);
+  if (scratch.length < n) {
+    scratch = new Uint8Array(pad16(2 * n));
+    scratchViews = [];
+  }
+  let s = scratchViews[n >> 4];
+  if (!s) {
+    s = scratch.subarray(0, n);
+    scratchViews[n >> 4] = s;
+  }
   s.fill(0);
   return s;
 }
 
-/** The CBC-MAC of B0 || l(a) || a || m, all zero-padded to blocks; T is its first M bytes. */
-function authTag(input: CcmInput, message: Uint8Array, m: number): Uint8Array {
-  const { nonce, aad } = input;
-  const a = aad.length;
+/**
+ * The CBC-MAC of B0 || l(a) || a || m, all zero-padded to blocks (T is its first M bytes), with
+ * a = aad[aadStart, aadStart + aadLength) and m = msg[msgStart, msgStart + msgLength).
+ */
+function authTag(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  aad: Uint8Array,
+  aadStart: number,
+  aadLength: number,
+  msg: Uint8Array,
+  msgStart: number,
+  msgLength: number,
+  m: number,
+): Uint8Array {
+  const a = aadLength;
   const aadBlocks = a > 0 ? pad16(2 + a) : 0;
-  const buf = scratchOf(16 + aadBlocks + pad16(message.length));
+  const buf = scratchOf(16 + aadBlocks + pad16(msgLength));
   buf[0] = (a > 0 ? 0x40 : 0) | (((m - 2) / 2) << 3) | (L - 1);
-  buf.set(nonce, 1);
-  buf[14] = message.length >> 8;
-  buf[15] = message.length & 0xff;
+  for (let i = 0; i < 13; i++) buf[1 + i] = nonce[i];
+  buf[14] = msgLength >> 8;
+  buf[15] = msgLength & 0xff;
   if (a > 0) {
     buf[16] = a >> 8;
     buf[17] = a & 0xff;
-    buf.set(aad, 18);
+    for (let i = 0; i < a; i++) buf[18 + i] = aad[aadStart + i];
   }
-  buf.set(message, 16 + aadBlocks);
-  return aesKeyed(input.key).cbcMacInPlace(buf);
+  const o = 16 + aadBlocks;
+  for (let i = 0; i < msgLength; i++) buf[o + i] = msg[msgStart + i];
+  return aesKeyed(key).cbcMacInPlace(buf);
 }
 
 /** S_0 || S_1 || ... || S_k, k = ceil(length / 16): E(K, A_i) for every counter block at once. */
-function keystream(input: CcmInput, length: number): Uint8Array {
+function keystream(key: Uint8Array, nonce: Uint8Array, length: number): Uint8Array {
   const blocks = 1 + ((length + 15) >> 4);
   const a = scratchOf(blocks * 16);
   for (let i = 0; i < blocks; i++) {
     const o = i * 16;
     a[o] = L - 1;
-    a.set(input.nonce, o + 1);
+    for (let j = 0; j < 13; j++) a[o + 1 + j] = nonce[j];
     a[o + 14] = i >> 8;
     a[o + 15] = i & 0xff;
   }
-  return aesKeyed(input.key).encryptBlocks(a);
+  return aesKeyed(key).encryptBlocks(a);
 }
 
 /** Encrypts `plaintext` and returns ciphertext || MIC (4 bytes unless `micLength` says). */
@@ -130,8 +152,9 @@ export function ccmStarEncrypt(input: CcmInput & { plaintext: Uint8Array }): Uin
   const p = input.plaintext;
   checkInput(input, abytes(p, undefined, "CCM* plaintext").length);
   const m = micLengthOf(input);
-  const tag = authTag(input, p, m);
-  const s = keystream(input, p.length);
+  const { key, nonce, aad } = input;
+  const tag = authTag(key, nonce, aad, 0, aad.length, p, 0, p.length, m);
+  const s = keystream(key, nonce, p.length);
   const out = frameBytes(p.length + m);
   for (let i = 0; i < p.length; i++) out[i] = p[i] ^ s[16 + i];
   for (let i = 0; i < m; i++) out[p.length + i] = tag[i] ^ s[i];
@@ -139,16 +162,51 @@ export function ccmStarEncrypt(input: CcmInput & { plaintext: Uint8Array }): Uin
 }
 
 /**
- * CCM* over `data` in place (05-3474 A.2.2 / A.2.3): `data` becomes the ciphertext and the
- * MIC-32 (T xor S_0) is returned, for frames built in one buffer. `aad` and `data` must not
- * overlap.
+ * CCM* over part of a buffer in place (05-3474 A.2.2 / A.2.3), for frames built in one
+ * buffer: a = buf[aadStart, dataStart), m = buf[dataStart, dataEnd) becomes the ciphertext,
+ * and the MIC (T xor S_0, 4 bytes unless `micLength` says) is returned.
+ */
+export function ccmStarSealRange(o: {
+  key: Uint8Array;
+  nonce: Uint8Array;
+  buf: Uint8Array;
+  aadStart: number;
+  dataStart: number;
+  dataEnd: number;
+  micLength?: 4 | 8 | 16;
+}): Uint8Array {
+  const { key, nonce, buf, aadStart, dataStart, dataEnd } = o;
+  if (!(aadStart >= 0 && aadStart <= dataStart && dataStart <= dataEnd && dataEnd <= buf.length)) {
+    throw new ZseError(
+      "BAD_VALUE",
+      `CCM* ranges: a [${aadStart}, ${dataStart}), m [${dataStart}, ${dataEnd}) outside ${buf.length} bytes`,
+    );
+  }
+  const n = dataEnd - dataStart;
+  exact(key, 16, "CCM* key");
+  exact(nonce, 13, "CCM* nonce");
+  if (dataStart - aadStart >= 0xff00 || n > 0xffff)
+    throw new ZseError("BAD_LENGTH", `CCM* data: ${dataStart - aadStart} + ${n} bytes, too long`);
+  const m = micLengthOf({ key, nonce, aad: buf, micLength: o.micLength });
+  const tag = authTag(key, nonce, buf, aadStart, dataStart - aadStart, buf, dataStart, n, m);
+  const s = keystream(key, nonce, n);
+  for (let i = 0; i < n; i++) buf[dataStart + i] ^= s[16 + i];
+  const mic = new Uint8Array(m);
+  for (let i = 0; i < m; i++) mic[i] = tag[i] ^ s[i];
+  return mic;
+}
+
+/**
+ * CCM* over `data` in place: `data` becomes the ciphertext and the MIC is returned.
+ * `aad` and `data` must not overlap.
  */
 export function ccmStarSealInPlace(input: CcmInput & { data: Uint8Array }): Uint8Array {
   const d = input.data;
   checkInput(input, d.length);
   const m = micLengthOf(input);
-  const tag = authTag(input, d, m);
-  const s = keystream(input, d.length);
+  const { key, nonce, aad } = input;
+  const tag = authTag(key, nonce, aad, 0, aad.length, d, 0, d.length, m);
+  const s = keystream(key, nonce, d.length);
   for (let i = 0; i < d.length; i++) d[i] ^= s[16 + i];
   const mic = new Uint8Array(m);
   for (let i = 0; i < m; i++) mic[i] = tag[i] ^ s[i];
@@ -171,10 +229,10 @@ export function ccmStarDecrypt(input: CcmInput & { sealed: Uint8Array }): Uint8A
     );
   }
   const n = sealed.length - m;
-  const s = keystream(input, n);
+  const s = keystream(input.key, input.nonce, n);
   const plain = frameBytes(n);
   for (let i = 0; i < n; i++) plain[i] = sealed[i] ^ s[16 + i];
-  const tag = authTag(input, plain, m);
+  const tag = authTag(input.key, input.nonce, input.aad, 0, input.aad.length, plain, 0, n, m);
   // constant-time comparison of the received MIC with T xor S_0
   let diff = 0;
   for (let i = 0; i < m; i++) diff |= sealed[n + i] ^ tag[i] ^ s[i];

@@ -198,6 +198,14 @@ export class FrameWriter {
     return this.n;
   }
 
+  /**
+   * The writer's own buffer, without a view: bytes [0, length) are those written so far, to be
+   * changed in place (valid until the next write).
+   */
+  raw(): Uint8Array {
+    return this.buf;
+  }
+
   /** The bytes written so far, without copying (valid until the next write). */
   view(): Uint8Array {
     return this.buf.subarray(0, this.n);

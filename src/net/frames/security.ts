@@ -16,7 +16,7 @@
 import { keyLoadKey, keyTransportKey } from "../../crypto/hmac.js";
 import { abytes, toHex } from "../../util/bytes.js";
 import { ZseError } from "../../util/errors.js";
-import { ccmNonce, ccmStarDecrypt, ccmStarSealInPlace, SECURITY_LEVEL_ENC_MIC_32 } from "./ccm.js";
+import { ccmNonce, ccmStarDecrypt, ccmStarSealRange, SECURITY_LEVEL_ENC_MIC_32 } from "./ccm.js";
 import { type FrameReader, FrameWriter } from "./cursor.js";
 
 /** Key identifier sub-field of the security control (05-3474 Table 4.39). */
@@ -134,20 +134,22 @@ export interface WrittenLayer {
  * level on air is set to 0 (4.3.1.1 step 8).
  */
 export function sealWritten(w: FrameWriter, o: WrittenLayer): void {
-  const v = w.view();
+  const buf = w.raw();
   const nonce = ccmNonce({
     source: o.nonceSource,
     frameCounter: o.frameCounter,
-    securityControl: v[o.controlOffset],
+    securityControl: buf[o.controlOffset],
   });
-  const mic = ccmStarSealInPlace({
+  const mic = ccmStarSealRange({
     key: ccmKeyFor(o.key, o.keyId),
     nonce,
-    aad: v.subarray(o.start, o.payloadStart),
-    data: v.subarray(o.payloadStart),
+    buf,
+    aadStart: o.start,
+    dataStart: o.payloadStart,
+    dataEnd: w.length,
   });
-  v[o.controlOffset] &= ~7;
-  w.bytes(mic, "MIC");
+  buf[o.controlOffset] &= ~7;
+  for (let i = 0; i < mic.length; i++) w.u8(mic[i], "MIC");
 }
 
 /** Secures `payload` behind `header`: returns header || aux (level 0) || ciphertext || MIC. */

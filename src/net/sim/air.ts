@@ -8,7 +8,12 @@ import type { Eui64Hex } from "../../engine/types.js";
 import { fromHex, toHex } from "../../util/bytes.js";
 import type { ApsFrame, ApsSecurity } from "../frames/aps.js";
 import type { ApsCommand as WireCommand } from "../frames/aps-commands.js";
-import { decodeOverTheAir, encodeOverTheAir, type OverTheAirDecoded } from "../frames/over-the-air.js";
+import {
+  decodeOverTheAir,
+  encodeOverTheAir,
+  type OverTheAirDecoded,
+  type OverTheAirDecodeOptions,
+} from "../frames/over-the-air.js";
 import type { ApsCommand } from "../transport.js";
 
 export const SIM_PAN_ID = 0x1a62;
@@ -152,15 +157,30 @@ export function encodeAir(options: {
   );
 }
 
-/** Decodes every layer it can (BAD_FRAME thrown on malformed bytes or a wrong FCS). */
-export function decodeAir(
-  bytes: Uint8Array,
-  keys: { networkKey: Uint8Array | undefined; linkKeysOf: (source: Eui64Hex) => Uint8Array[] },
-): OverTheAirDecoded {
-  const nk = keys.networkKey;
-  return decodeOverTheAir(bytes, {
+/** The keys a node decodes with; read at every frame. */
+export interface AirKeys {
+  networkKey: Uint8Array | undefined;
+  linkKeysOf: (source: Eui64Hex) => Uint8Array[];
+}
+
+/** Decode options over a node's `keys`, made once per node and used for every frame. */
+export function airDecodeOptions(keys: AirKeys): OverTheAirDecodeOptions {
+  let lastKey: Uint8Array | undefined;
+  let lastList: readonly Uint8Array[] = [];
+  return {
     fcs: true,
-    networkKeys: () => (nk ? [nk] : []),
+    networkKeys: () => {
+      if (keys.networkKey !== lastKey) {
+        lastKey = keys.networkKey;
+        lastList = lastKey ? [lastKey] : [];
+      }
+      return lastList;
+    },
     linkKeys: ({ source }) => (source ? keys.linkKeysOf(toHex(source)) : []),
-  });
+  };
+}
+
+/** Decodes every layer it can (BAD_FRAME thrown on malformed bytes or a wrong FCS). */
+export function decodeAir(bytes: Uint8Array, keys: AirKeys | OverTheAirDecodeOptions): OverTheAirDecoded {
+  return decodeOverTheAir(bytes, "linkKeysOf" in keys ? airDecodeOptions(keys) : keys);
 }

@@ -30,7 +30,14 @@ import type {
   JoinResult,
   TransportEvents,
 } from "../transport.js";
-import { decodeAir, encodeAir, fromWireCommand, toWireCommand } from "./air.js";
+import {
+  type AirKeys,
+  airDecodeOptions,
+  decodeAir,
+  encodeAir,
+  fromWireCommand,
+  toWireCommand,
+} from "./air.js";
 import { DuplicateTable, FreshnessGuard } from "./aps-guards.js";
 import type { SimClock } from "./clock.js";
 import type { AirFrame, SimNetwork } from "./network.js";
@@ -289,16 +296,14 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
   // ---- receiving -----------------------------------------------------------------------
 
   /** The keys a received frame may be secured with (one object, reused for every frame). */
-  private readonly airKeys: {
-    networkKey: Uint8Array | undefined;
-    linkKeysOf: (src: Eui64Hex) => Uint8Array[];
-  } = {
+  private readonly airKeys: AirKeys = {
     networkKey: undefined,
     linkKeysOf: (src) => {
       const k = this.linkKeys.get(src);
       return k ? (k.previous ? [k.key, k.previous] : [k.key]) : [];
     },
   };
+  private readonly airDecode = airDecodeOptions(this.airKeys);
 
   private receive(f: AirFrame): void {
     if (f.kind === "assoc-request") {
@@ -312,7 +317,7 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
     let d: ReturnType<typeof decodeAir>;
     try {
       this.airKeys.networkKey = this.networkKey;
-      d = decodeAir(f.bytes, this.airKeys);
+      d = decodeAir(f.bytes, this.airDecode);
     } catch (e) {
       this.drop(f.src, `malformed frame: ${(e as Error).message}`, "-");
       return;
