@@ -323,13 +323,23 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
     const keCryptoCpuMs = cryptoCpu.ms;
     const handshakes = (keOutcomes.SUCCESS ?? 0) + (display.node.getBdb("keStatus") === "SUCCESS" ? 1 : 0);
     const keys: { key: Uint8Array; label: string }[] = [{ key: tc.getNetworkKey(), label: "network key" }];
+    // partners in report order (the TC, then the joiners as made), found from each node's keys
+    const order = new Map<Eui64Hex, number>([[SIM_TC_EUI, 0]]);
+    const names = new Map<Eui64Hex, string>([[SIM_TC_EUI, "TC"]]);
+    joiners.forEach((o, i) => {
+      if (!order.has(o.stack.eui64)) order.set(o.stack.eui64, i + 1);
+      if (!names.has(o.stack.eui64)) names.set(o.stack.eui64, o.name);
+    });
     const devices: DeviceReport[] = joiners.map((j) => {
       const linkKeys: DeviceReport["linkKeys"] = [];
-      for (const partner of [SIM_TC_EUI, ...joiners.map((o) => o.stack.eui64)]) {
+      const partners = j.stack
+        .linkKeyPartners()
+        .filter((p) => order.has(p) && p !== j.stack.eui64)
+        .sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
+      for (const partner of partners) {
         const k = j.stack.getLinkKey(partner);
-        if (!k || partner === j.stack.eui64) continue;
-        const partnerName =
-          partner === SIM_TC_EUI ? "TC" : (joiners.find((o) => o.stack.eui64 === partner)?.name ?? partner);
+        if (!k) continue;
+        const partnerName = names.get(partner) ?? partner;
         linkKeys.push({ partner: partnerName, key: toHex(k), how: j.stack.linkKeyLabel(partner) ?? "" });
         keys.push({ key: k, label: `${j.name} <-> ${partnerName}: ${j.stack.linkKeyLabel(partner)}` });
       }

@@ -152,6 +152,10 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
   getLinkKey(partner: Eui64Hex): Uint8Array | undefined {
     return this.linkKeys.get(partner)?.key;
   }
+  /** Every partner this node holds a link key with. */
+  linkKeyPartners(): Eui64Hex[] {
+    return [...this.linkKeys.keys()];
+  }
   /** The label of the key shared with `partner` ("TC link key (CBKE)"). */
   linkKeyLabel(partner: Eui64Hex): string | undefined {
     return this.linkKeys.get(partner)?.label;
