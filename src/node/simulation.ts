@@ -23,6 +23,7 @@ import { SeNode } from "./se-node.js";
 import { simulationCa } from "./sim-ca.js";
 import { seDefaults, ZCL_DEVICE_IN_PREMISE_DISPLAY } from "./startup.js";
 import { type DeviceTcsoReport, runTcsoSimulation } from "./tcso-scenario.js";
+import { timedCrypto } from "./timed-crypto.js";
 import { TrustCenter } from "./trust-center.js";
 
 export const SCENARIOS = ["default", "tcso", "tc-outage", "hostile"] as const;
@@ -92,6 +93,12 @@ export interface SimulationResult {
     handshakes: number;
     handshakesPerCpuSecond: number;
     cpuMsPerHandshake: number;
+    /**
+     * Of cpuMs, the CBKE cryptography (ephemeral keys, certificate checks, ECQV/ECMQV/KDF/MACs
+     * of every node), and per handshake what is left: stacks, frames, engines, network.
+     */
+    keCryptoCpuMs?: number;
+    otherCpuMsPerHandshake?: number;
     noResourcesRetries: number;
     frames: { sent: number; delivered: number; lost: number; macRetries: number };
     securityDrops: number;
@@ -146,6 +153,7 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
   const tcCredentials = ca.issue(SIM_TC_EUI);
   const tcStore: Store = options.db ? new SqliteStore(options.db) : new MemoryStore();
   const keOutcomes: Record<string, number> = {};
+  const cryptoCpu = { ms: 0 };
   const revoked = { certificates: [] as Uint8Array[] };
   let attacks: AttackRecord[] | undefined;
   try {
@@ -158,7 +166,10 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
       ke: {
         credentials: { [suite]: tcCredentials },
         maxSessions: options.keSessions ?? 4,
-        ...(scenario === "hostile" ? { crypto: hostileTcCrypto({ revoked, clock }) } : {}),
+        crypto: timedCrypto(
+          cryptoCpu,
+          scenario === "hostile" ? hostileTcCrypto({ revoked, clock }) : undefined,
+        ),
       },
       log: (t) => note("TC", t),
       onKeDone: (o: KeOutcome) => {
@@ -182,6 +193,7 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
         scheduler: clock,
         rng,
         role,
+        crypto: timedCrypto(cryptoCpu),
         log: (t) => note(name, t),
       });
       const j = { name, node, stack, role };
@@ -282,6 +294,7 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
     })();
     const setup = process.cpuUsage(cpu0);
     const cpuRun0 = process.cpuUsage();
+    cryptoCpu.ms = 0;
     await clock.run({ stop: () => finished, until: VIRTUAL_LIMIT_MS });
     if (!finished)
       step(
@@ -307,15 +320,26 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
 
     const cpu = process.cpuUsage(cpuRun0);
     const cpuMs = (cpu.user + cpu.system) / 1000;
+    const keCryptoCpuMs = cryptoCpu.ms;
     const handshakes = (keOutcomes.SUCCESS ?? 0) + (display.node.getBdb("keStatus") === "SUCCESS" ? 1 : 0);
     const keys: { key: Uint8Array; label: string }[] = [{ key: tc.getNetworkKey(), label: "network key" }];
+    // partners in report order (the TC, then the joiners as made), found from each node's keys
+    const order = new Map<Eui64Hex, number>([[SIM_TC_EUI, 0]]);
+    const names = new Map<Eui64Hex, string>([[SIM_TC_EUI, "TC"]]);
+    joiners.forEach((o, i) => {
+      if (!order.has(o.stack.eui64)) order.set(o.stack.eui64, i + 1);
+      if (!names.has(o.stack.eui64)) names.set(o.stack.eui64, o.name);
+    });
     const devices: DeviceReport[] = joiners.map((j) => {
       const linkKeys: DeviceReport["linkKeys"] = [];
-      for (const partner of [SIM_TC_EUI, ...joiners.map((o) => o.stack.eui64)]) {
+      const partners = j.stack
+        .linkKeyPartners()
+        .filter((p) => order.has(p) && p !== j.stack.eui64)
+        .sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
+      for (const partner of partners) {
         const k = j.stack.getLinkKey(partner);
-        if (!k || partner === j.stack.eui64) continue;
-        const partnerName =
-          partner === SIM_TC_EUI ? "TC" : (joiners.find((o) => o.stack.eui64 === partner)?.name ?? partner);
+        if (!k) continue;
+        const partnerName = names.get(partner) ?? partner;
         linkKeys.push({ partner: partnerName, key: toHex(k), how: j.stack.linkKeyLabel(partner) ?? "" });
         keys.push({ key: k, label: `${j.name} <-> ${partnerName}: ${j.stack.linkKeyLabel(partner)}` });
       }
@@ -355,6 +379,10 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
         handshakes,
         handshakesPerCpuSecond: handshakes ? Math.round((handshakes / cpuMs) * 1000 * 10) / 10 : 0,
         cpuMsPerHandshake: handshakes ? Math.round((cpuMs / handshakes) * 100) / 100 : 0,
+        keCryptoCpuMs: Math.round(keCryptoCpuMs),
+        otherCpuMsPerHandshake: handshakes
+          ? Math.round(((cpuMs - keCryptoCpuMs) / handshakes) * 100) / 100
+          : 0,
         noResourcesRetries,
         frames: {
           sent: network.stats.sent,

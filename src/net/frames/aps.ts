@@ -10,6 +10,7 @@
  */
 import { ZseError } from "../../util/errors.js";
 import { type ApsCommand, decodeApsCommand, encodeApsCommand } from "./aps-commands.js";
+import { SECURITY_LEVEL_ENC_MIC_32 } from "./ccm.js";
 import { FrameReader, FrameWriter } from "./cursor.js";
 import {
   type AuxHeader,
@@ -17,9 +18,10 @@ import {
   KeyId,
   type KeyIdentifier,
   type SecurityInfo,
-  secure,
+  sealWritten,
   tryKeys,
   type UndecryptedReason,
+  writeAuxHeader,
 } from "./security.js";
 
 export type ApsDelivery = "unicast" | "broadcast" | "group";
@@ -77,7 +79,7 @@ export interface ApsSecurity {
 const TYPES = { data: 0, command: 1, ack: 2 } as const;
 const DELIVERY: Record<ApsDelivery, number> = { unicast: 0, broadcast: 2, group: 3 };
 
-function encodeHeader(f: ApsFrame, secured: boolean): Uint8Array {
+function writeHeader(w: FrameWriter, f: ApsFrame, secured: boolean): void {
   const delivery = f.delivery ?? "unicast";
   if (DELIVERY[delivery] === undefined) throw new ZseError("BAD_VALUE", `APS delivery mode: "${delivery}"`);
   if (TYPES[f.type] === undefined)
@@ -89,7 +91,7 @@ function encodeHeader(f: ApsFrame, secured: boolean): Uint8Array {
     (ackFormat ? 1 << 4 : 0) |
     (secured ? 1 << 5 : 0) |
     (f.ackRequest ? 1 << 6 : 0);
-  const w = new FrameWriter("APS");
+  w.layer = "APS";
   w.u8(fc, "frame control");
   const addressed = f.type === "data" || (f.type === "ack" && f.ackFormat === "data");
   if (addressed) {
@@ -104,7 +106,6 @@ function encodeHeader(f: ApsFrame, secured: boolean): Uint8Array {
     w.u16(f.clusterId, "cluster id").u16(f.profileId, "profile id").u8(f.srcEndpoint, "source endpoint");
   }
   w.u8(f.counter, "APS counter");
-  return w.finish();
 }
 
 function payloadOf(f: ApsFrame): Uint8Array {
@@ -113,28 +114,54 @@ function payloadOf(f: ApsFrame): Uint8Array {
   return new Uint8Array(0);
 }
 
-/** Encodes an APS frame, secured when `security` is given (05-3474 4.4.1.1). */
-export function encodeApsFrame(frame: ApsFrame, options: { security?: ApsSecurity } = {}): Uint8Array {
-  const s = options.security;
-  const header = encodeHeader(frame, s !== undefined);
+/**
+ * Appends an APS frame to `w` (a NWK payload being built, or a new writer), secured in place
+ * when `security` is given (05-3474 4.4.1.1).
+ */
+export function writeApsFrame(w: FrameWriter, frame: ApsFrame, security: ApsSecurity | undefined): void {
+  const s = security;
+  const start = w.length;
+  writeHeader(w, frame, s !== undefined);
   const payload = payloadOf(frame);
-  if (!s) return new FrameWriter("APS").bytes(header, "header").bytes(payload, "payload").finish();
+  if (!s) {
+    w.layer = "APS";
+    w.bytes(payload, "payload");
+    return;
+  }
   const keyId = s.keyId ?? KeyId.data;
   const extendedNonce =
     s.extendedNonce ?? (frame.type === "command" || keyId === KeyId.keyTransport || keyId === KeyId.keyLoad);
-  return secure({
-    header,
-    aux: {
+  const controlOffset = w.length;
+  writeAuxHeader(
+    w,
+    {
       keyId,
       extendedNonce,
       frameCounter: s.frameCounter,
       source: s.source,
       ...(keyId === KeyId.network ? { keySequence: s.keySequence ?? 0 } : {}),
     },
+    SECURITY_LEVEL_ENC_MIC_32,
+  );
+  const payloadStart = w.length;
+  w.layer = "APS";
+  w.bytes(payload, "payload");
+  sealWritten(w, {
+    start,
+    controlOffset,
+    payloadStart,
     key: s.key,
+    keyId,
     nonceSource: s.source,
-    payload,
+    frameCounter: s.frameCounter,
   });
+}
+
+/** Encodes an APS frame, secured when `security` is given (05-3474 4.4.1.1). */
+export function encodeApsFrame(frame: ApsFrame, options: { security?: ApsSecurity } = {}): Uint8Array {
+  const w = new FrameWriter("APS");
+  writeApsFrame(w, frame, options.security);
+  return w.finish();
 }
 
 /** The APS header fields decoded before any decryption (frame minus its payload). */
@@ -209,9 +236,18 @@ function decodeHeader(r: FrameReader): { header: ApsHeader; secured: boolean } {
   return { header, secured };
 }
 
+/** The frame from its freshly decoded header (extended in place: `{ ...h, more }` is slow in V8). */
 function complete(header: ApsHeader, payload: Uint8Array): ApsFrame {
-  if (header.type === "data") return { ...header, payload };
-  if (header.type === "command") return { ...header, command: decodeApsCommand(payload) };
+  if (header.type === "data") {
+    const f = header as ApsDataFrame;
+    f.payload = payload;
+    return f;
+  }
+  if (header.type === "command") {
+    const f = header as ApsCommandFrame;
+    f.command = decodeApsCommand(payload);
+    return f;
+  }
   if (payload.length !== 0)
     throw new ZseError("BAD_FRAME", `APS ack: ${payload.length} unexpected payload byte(s)`);
   return header;
@@ -232,8 +268,9 @@ export function decodeApsFrame(
   if (!secured) return { ok: true, frame: complete(header, r.rest()) };
   const controlOffset = r.offset;
   const aux = decodeAuxHeader(r);
-  const headerAndAux = bytes.slice(0, r.offset);
-  const sealed = r.rest();
+  const headerAndAux = bytes.subarray(0, r.offset);
+  // read in place: decryption writes the plaintext to new storage
+  const sealed = bytes.subarray(r.offset);
   if (sealed.length < 4)
     throw new ZseError("BAD_FRAME", `APS secured payload: ${sealed.length} bytes, no room for the MIC`);
   const nonceSource = aux.source ?? options.source;

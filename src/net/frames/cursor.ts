@@ -2,8 +2,41 @@
  * Byte cursors for the frame codecs (IEEE 802.15.4, Zigbee NWK/APS/ZDO): little-endian reads
  * and writes, as every multi-byte Zigbee field is little-endian on air (05-3474 1.2.1.3).
  * A read past the end throws ZseError("BAD_FRAME") naming the field that was cut short.
+ *
+ * Frame bytes are carved from shared 16 KiB slabs (`frameBytes`): V8 gives a typed array of
+ * more than 64 bytes its own ArrayBuffer, which costs ~10x a view to allocate and collect, and
+ * a smaller one kept in the heap gets its own ArrayBuffer the first time it is subarray'd
+ * (as the codecs do, to read a frame in place).
  */
 import { ZseError } from "../../util/errors.js";
+
+const SLAB_BYTES = 16 * 1024;
+const SLAB_MAX = 2048;
+let slab = new ArrayBuffer(SLAB_BYTES);
+let slabUsed = 0;
+
+/**
+ * A zero-filled byte array of length `n` for frame bytes: a view into a shared slab for the
+ * sizes frames have (up to 2 KiB), its own buffer otherwise. A view keeps its slab alive;
+ * code that keeps a small part of a frame for long should copy it (`slice`).
+ */
+export function frameBytes(n: number): Uint8Array {
+  if (n > SLAB_MAX) return new Uint8Array(n);
+  if (slabUsed + n > SLAB_BYTES) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const out = new Uint8Array(slab, slabUsed, n);
+  slabUsed += (n + 7) & ~7;
+  return out;
+}
+
+/** A copy of `bytes` in frame storage (`frameBytes`). */
+export function copyFrameBytes(bytes: Uint8Array): Uint8Array {
+  const out = frameBytes(bytes.length);
+  out.set(bytes);
+  return out;
+}
 
 /** Reads fields in order from a frame; every read names its field for the error message. */
 export class FrameReader {
@@ -52,7 +85,7 @@ export class FrameReader {
   /** A copy of the next `n` bytes. */
   bytesOf(n: number, field: string): Uint8Array {
     this.need(n, field);
-    const out = this.bytes.slice(this.offset, this.offset + n);
+    const out = copyFrameBytes(this.bytes.subarray(this.offset, this.offset + n));
     this.offset += n;
     return out;
   }
@@ -64,7 +97,7 @@ export class FrameReader {
 
   /** A copy of everything left. */
   rest(): Uint8Array {
-    const out = this.bytes.slice(this.offset);
+    const out = copyFrameBytes(this.bytes.subarray(this.offset));
     this.offset = this.bytes.length;
     return out;
   }
@@ -77,10 +110,28 @@ export class FrameReader {
   }
 }
 
+/** Write buffers of finished writers, handed to the next writers (frames are built one at a time). */
+const writerBuffers: Uint8Array[] = [];
+const WRITER_BUFFER_BYTES = 256;
+const WRITER_BUFFERS_KEPT = 16;
+
 /** Appends fields to a growing frame; values are range-checked against their field width. */
 export class FrameWriter {
-  private parts: number[] = [];
-  constructor(readonly layer: string) {}
+  private buf: Uint8Array;
+  /** Whether `buf` is a shared write buffer, returned by `finish`. */
+  private shared = true;
+  private n = 0;
+  /** The layer named in error messages (a writer building several layers switches it). */
+  layer: string;
+  constructor(layer: string) {
+    this.layer = layer;
+    this.buf = writerBuffers.pop() ?? frameBytes(WRITER_BUFFER_BYTES);
+  }
+
+  private release(): void {
+    if (this.shared && writerBuffers.length < WRITER_BUFFERS_KEPT) writerBuffers.push(this.buf);
+    this.shared = false;
+  }
 
   private check(value: number, max: number, field: string): void {
     if (!Number.isInteger(value) || value < 0 || value > max) {
@@ -88,21 +139,37 @@ export class FrameWriter {
     }
   }
 
+  private room(k: number): Uint8Array {
+    if (this.n + k > this.buf.length) {
+      const bigger = frameBytes(Math.max(2 * this.buf.length, this.n + k));
+      bigger.set(this.buf.subarray(0, this.n));
+      this.release();
+      this.buf = bigger;
+    }
+    return this.buf;
+  }
+
   u8(value: number, field: string): this {
     this.check(value, 0xff, field);
-    this.parts.push(value);
+    this.room(1)[this.n++] = value;
     return this;
   }
 
   u16(value: number, field: string): this {
     this.check(value, 0xffff, field);
-    this.parts.push(value & 0xff, value >> 8);
+    const b = this.room(2);
+    b[this.n++] = value & 0xff;
+    b[this.n++] = value >> 8;
     return this;
   }
 
   u32(value: number, field: string): this {
     this.check(value, 0xffffffff, field);
-    this.parts.push(value & 0xff, (value >>> 8) & 0xff, (value >>> 16) & 0xff, value >>> 24);
+    const b = this.room(4);
+    b[this.n++] = value & 0xff;
+    b[this.n++] = (value >>> 8) & 0xff;
+    b[this.n++] = (value >>> 16) & 0xff;
+    b[this.n++] = value >>> 24;
     return this;
   }
 
@@ -112,7 +179,8 @@ export class FrameWriter {
     if (length !== undefined && value.length !== length) {
       throw new ZseError("BAD_LENGTH", `${this.layer} ${field}: ${value.length} bytes, expected ${length}`);
     }
-    for (const b of value) this.parts.push(b);
+    this.room(value.length).set(value, this.n);
+    this.n += value.length;
     return this;
   }
 
@@ -121,15 +189,33 @@ export class FrameWriter {
     if (!(value instanceof Uint8Array) || value.length !== 8) {
       throw new ZseError("BAD_LENGTH", `${this.layer} ${field}: an EUI-64 is 8 bytes`);
     }
-    for (let i = 7; i >= 0; i--) this.parts.push(value[i]);
+    const b = this.room(8);
+    for (let i = 7; i >= 0; i--) b[this.n++] = value[i];
     return this;
   }
 
   get length(): number {
-    return this.parts.length;
+    return this.n;
   }
 
+  /**
+   * The writer's own buffer, without a view: bytes [0, length) are those written so far, to be
+   * changed in place (valid until the next write).
+   */
+  raw(): Uint8Array {
+    return this.buf;
+  }
+
+  /** The bytes written so far, without copying (valid until the next write). */
+  view(): Uint8Array {
+    return this.buf.subarray(0, this.n);
+  }
+
+  /** The frame: a copy of the bytes written (the writer may go on appending after it). */
   finish(): Uint8Array {
-    return Uint8Array.from(this.parts);
+    const out = copyFrameBytes(this.buf.subarray(0, this.n));
+    this.release();
+    this.buf = out;
+    return out;
   }
 }

@@ -38,13 +38,21 @@ export interface MacFrame {
   payload: Uint8Array;
 }
 
+/** The CRC of every byte value, one table step per byte (the bitwise loop of 7.2.1.9, precomputed). */
+const CRC_TABLE = (() => {
+  const t = new Uint16Array(256);
+  for (let b = 0; b < 256; b++) {
+    let crc = b;
+    for (let i = 0; i < 8; i++) crc = crc & 1 ? (crc >>> 1) ^ 0x8408 : crc >>> 1;
+    t[b] = crc;
+  }
+  return t;
+})();
+
 /** CRC-16 of 802.15.4 7.2.1.9 (CRC-16/KERMIT: reflected 0x1021, init 0, no final xor). */
 export function crc16Kermit(data: Uint8Array): number {
   let crc = 0;
-  for (const byte of data) {
-    crc ^= byte;
-    for (let i = 0; i < 8; i++) crc = crc & 1 ? (crc >>> 1) ^ 0x8408 : crc >>> 1;
-  }
+  for (let i = 0; i < data.length; i++) crc = (crc >>> 8) ^ CRC_TABLE[(crc ^ data[i]) & 0xff];
   return crc;
 }
 
@@ -62,10 +70,11 @@ function writeAddr(w: FrameWriter, a: MacAddress | undefined, field: string): vo
 }
 
 /**
- * Encodes a MAC data or command frame; appends the FCS when `fcs` is true. PAN ID compression
- * (7.2.1.1.5) is used when both addresses are present and the source PAN is the destination's.
+ * Appends the header of a MAC data or command frame (frame control, sequence number,
+ * addressing fields) to `w`. PAN ID compression (7.2.1.1.5) is used when both addresses are
+ * present and the source PAN is the destination's.
  */
-export function encodeMacFrame(frame: MacFrame, options: { fcs?: boolean } = {}): Uint8Array {
+export function writeMacHeader(w: FrameWriter, frame: Omit<MacFrame, "payload">): void {
   if (frame.frameType !== MacFrameType.data && frame.frameType !== MacFrameType.command) {
     throw new ZseError("BAD_VALUE", `MAC frame type: ${frame.frameType} (data 1 or command 3)`);
   }
@@ -83,17 +92,29 @@ export function encodeMacFrame(frame: MacFrame, options: { fcs?: boolean } = {})
     (dstMode << 10) |
     ((frame.version ?? 0) << 12) |
     (srcMode << 14);
-  const w = new FrameWriter("MAC");
+  w.layer = "MAC";
   w.u16(fc, "frame control").u8(frame.sequence, "sequence number");
   if (dstMode !== 0) w.u16(frame.panId, "destination PAN");
   writeAddr(w, frame.destination, "destination");
   if (srcMode !== 0 && !compress) w.u16(frame.sourcePanId ?? frame.panId, "source PAN");
   writeAddr(w, frame.source, "source");
+}
+
+/** Appends the FCS of everything written so far (the whole MAC frame, 7.2.1.9). */
+export function writeFcs(w: FrameWriter): void {
+  w.layer = "MAC";
+  w.u16(crc16Kermit(w.view()), "FCS");
+}
+
+/**
+ * Encodes a MAC data or command frame; appends the FCS when `fcs` is true. PAN ID compression
+ * (7.2.1.1.5) is used when both addresses are present and the source PAN is the destination's.
+ */
+export function encodeMacFrame(frame: MacFrame, options: { fcs?: boolean } = {}): Uint8Array {
+  const w = new FrameWriter("MAC");
+  writeMacHeader(w, frame);
   w.bytes(frame.payload, "payload");
-  if (options.fcs) {
-    const body = w.finish();
-    return new FrameWriter("MAC").bytes(body, "frame").u16(crc16Kermit(body), "FCS").finish();
-  }
+  if (options.fcs) writeFcs(w);
   return w.finish();
 }
 
@@ -105,9 +126,13 @@ function readAddr(r: FrameReader, mode: number, field: string): MacAddress | und
 /**
  * Decodes a MAC data or command frame. With `fcs` the last two bytes are the FCS and must
  * match (BAD_FRAME otherwise). Throws BAD_FRAME for beacons and acknowledgements, MAC security,
- * the reserved addressing mode, or a data frame without both addresses.
+ * the reserved addressing mode, or a data frame without both addresses. With `payloadView` the
+ * payload is a view into `bytes` (no copy: for a caller that decodes it at once).
  */
-export function decodeMacFrame(bytes: Uint8Array, options: { fcs?: boolean } = {}): MacFrame {
+export function decodeMacFrame(
+  bytes: Uint8Array,
+  options: { fcs?: boolean; payloadView?: boolean } = {},
+): MacFrame {
   let body = bytes;
   if (options.fcs) {
     if (bytes.length < 5)
@@ -160,7 +185,7 @@ export function decodeMacFrame(bytes: Uint8Array, options: { fcs?: boolean } = {
     ackRequest: (fc & (1 << 5)) !== 0,
     framePending: (fc & (1 << 4)) !== 0,
     version: version as 0 | 1,
-    payload: r.rest(),
+    payload: options.payloadView ? body.subarray(r.offset) : r.rest(),
   };
   if (destination !== undefined) frame.destination = destination;
   if (source !== undefined) frame.source = source;

@@ -8,15 +8,17 @@
  * 12 source IEEE address, 13 end device initiator. Multicast frames are not read or written.
  */
 import { ZseError } from "../../util/errors.js";
+import { SECURITY_LEVEL_ENC_MIC_32 } from "./ccm.js";
 import { FrameReader, FrameWriter } from "./cursor.js";
 import {
   type AuxHeader,
   decodeAuxHeader,
   KeyId,
   type SecurityInfo,
-  secure,
+  sealWritten,
   tryKeys,
   type UndecryptedReason,
+  writeAuxHeader,
 } from "./security.js";
 
 export type NwkFrameType = "data" | "command";
@@ -57,7 +59,7 @@ export interface NwkSecurity {
 
 const FRAME_TYPES: Record<NwkFrameType, number> = { data: 0, command: 1 };
 
-function encodeHeader(h: NwkHeader, secured: boolean): Uint8Array {
+function writeHeader(w: FrameWriter, h: NwkHeader, secured: boolean): void {
   const fc =
     FRAME_TYPES[h.frameType] |
     ((h.protocolVersion ?? 2) << 2) |
@@ -72,7 +74,7 @@ function encodeHeader(h: NwkHeader, secured: boolean): Uint8Array {
   if ((h.protocolVersion ?? 2) > 15)
     throw new ZseError("BAD_VALUE", `NWK protocol version: ${h.protocolVersion}`);
   if ((h.discoverRoute ?? 0) > 3) throw new ZseError("BAD_VALUE", `NWK discover route: ${h.discoverRoute}`);
-  const w = new FrameWriter("NWK");
+  w.layer = "NWK";
   w.u16(fc, "frame control").u16(h.destination, "destination").u16(h.source, "source");
   w.u8(h.radius, "radius").u8(h.sequence, "sequence number");
   if (h.destinationEui64) w.eui64(h.destinationEui64, "destination IEEE address");
@@ -82,27 +84,59 @@ function encodeHeader(h: NwkHeader, secured: boolean): Uint8Array {
     w.u8(relays.length, "relay count").u8(relayIndex, "relay index");
     for (const r of relays) w.u16(r, "relay");
   }
-  return w.finish();
 }
 
-/** Encodes a NWK frame, secured with the network key when `security` is given (4.3.1.1). */
-export function encodeNwkFrame(frame: NwkFrame, options: { security?: NwkSecurity } = {}): Uint8Array {
-  const s = options.security;
-  const header = encodeHeader(frame.header, s !== undefined);
-  if (!s) return new FrameWriter("NWK").bytes(header, "header").bytes(frame.payload, "payload").finish();
-  return secure({
-    header,
-    aux: {
+/**
+ * Appends a NWK frame to `w` (a MAC frame being built, or a new writer): the header, then the
+ * payload `writePayload` appends; with `security`, the aux header goes before the payload and
+ * the payload is encrypted in place under the network key, MIC appended (4.3.1.1).
+ */
+export function writeNwkFrame(
+  w: FrameWriter,
+  header: NwkHeader,
+  security: NwkSecurity | undefined,
+  writePayload: (w: FrameWriter) => void,
+): void {
+  const start = w.length;
+  writeHeader(w, header, security !== undefined);
+  if (!security) {
+    writePayload(w);
+    return;
+  }
+  const s = security;
+  const controlOffset = w.length;
+  writeAuxHeader(
+    w,
+    {
       keyId: KeyId.network,
       extendedNonce: true,
       frameCounter: s.frameCounter,
       source: s.source,
       keySequence: s.keySequence,
     },
+    SECURITY_LEVEL_ENC_MIC_32,
+  );
+  const payloadStart = w.length;
+  writePayload(w);
+  sealWritten(w, {
+    start,
+    controlOffset,
+    payloadStart,
     key: s.networkKey,
+    keyId: KeyId.network,
     nonceSource: s.source,
-    payload: frame.payload,
+    frameCounter: s.frameCounter,
   });
+}
+
+/** Encodes a NWK frame, secured with the network key when `security` is given (4.3.1.1). */
+export function encodeNwkFrame(frame: NwkFrame, options: { security?: NwkSecurity } = {}): Uint8Array {
+  const w = new FrameWriter("NWK");
+  writeNwkFrame(w, frame.header, options.security, (x) => {
+    x.layer = "NWK";
+    x.bytes(frame.payload, "payload");
+  });
+  return w.finish();
 }
 
 function decodeHeader(r: FrameReader): { header: NwkHeader; secured: boolean } {
@@ -161,8 +195,9 @@ export function decodeNwkFrame(
       `NWK aux header: key id ${aux.keyId}, extended nonce ${aux.extendedNonce} (NWK security uses the network key with the extended nonce)`,
     );
   }
-  const headerAndAux = bytes.slice(0, r.offset);
-  const sealed = r.rest();
+  const headerAndAux = bytes.subarray(0, r.offset);
+  // read in place: decryption writes the plaintext to new storage
+  const sealed = bytes.subarray(r.offset);
   if (sealed.length < 4)
     throw new ZseError("BAD_FRAME", `NWK secured payload: ${sealed.length} bytes, no room for the MIC`);
   const candidates = options.networkKeys?.({ keySequence: aux.keySequence!, source: aux.source! }) ?? [];

@@ -14,9 +14,9 @@
  * receiver puts it back before checking (4.3.1.2 step 3).
  */
 import { keyLoadKey, keyTransportKey } from "../../crypto/hmac.js";
-import { abytes, concat, toHex } from "../../util/bytes.js";
+import { abytes, toHex } from "../../util/bytes.js";
 import { ZseError } from "../../util/errors.js";
-import { ccmNonce, ccmStarDecrypt, ccmStarEncrypt, SECURITY_LEVEL_ENC_MIC_32 } from "./ccm.js";
+import { ccmNonce, ccmStarDecrypt, ccmStarSealRange, SECURITY_LEVEL_ENC_MIC_32 } from "./ccm.js";
 import { type FrameReader, FrameWriter } from "./cursor.js";
 
 /** Key identifier sub-field of the security control (05-3474 Table 4.39). */
@@ -46,9 +46,9 @@ export function securityControl(o: { level: number; keyId: KeyIdentifier; extend
   return (o.level & 7) | (o.keyId << 3) | (o.extendedNonce ? 0x20 : 0);
 }
 
-/** Writes the auxiliary header with `level` in the security control. */
-export function encodeAuxHeader(aux: Omit<AuxHeader, "levelOnAir">, level: number): Uint8Array {
-  const w = new FrameWriter("aux header");
+/** Appends the auxiliary header with `level` in the security control to `w`. */
+export function writeAuxHeader(w: FrameWriter, aux: Omit<AuxHeader, "levelOnAir">, level: number): void {
+  w.layer = "aux header";
   w.u8(securityControl({ level, keyId: aux.keyId, extendedNonce: aux.extendedNonce }), "security control");
   w.u32(aux.frameCounter, "frame counter");
   if (aux.extendedNonce) {
@@ -61,6 +61,12 @@ export function encodeAuxHeader(aux: Omit<AuxHeader, "levelOnAir">, level: numbe
     }
     w.u8(aux.keySequence, "key sequence number");
   }
+}
+
+/** The auxiliary header with `level` in the security control. */
+export function encodeAuxHeader(aux: Omit<AuxHeader, "levelOnAir">, level: number): Uint8Array {
+  const w = new FrameWriter("aux header");
+  writeAuxHeader(w, aux, level);
   return w.finish();
 }
 
@@ -94,7 +100,7 @@ const DERIVED_CACHE_LIMIT = 4096;
  * keys for every Transport Key and every candidate it tries); the cache is cleared when full.
  */
 export function ccmKeyFor(key: Uint8Array, keyId: KeyIdentifier): Uint8Array {
-  abytes(key, 16, "security key");
+  if (!(key instanceof Uint8Array && key.length === 16)) abytes(key, 16, "security key");
   if (keyId !== KeyId.keyTransport && keyId !== KeyId.keyLoad) return key;
   const id = `${keyId}:${toHex(key)}`;
   let k = derived.get(id);
@@ -104,6 +110,46 @@ export function ccmKeyFor(key: Uint8Array, keyId: KeyIdentifier): Uint8Array {
     derived.set(id, k);
   }
   return k;
+}
+
+/** Where the layer being secured lies in a writer (05-3474 4.3.1.1 / 4.4.1.1). */
+export interface WrittenLayer {
+  /** Offset of the layer header. */
+  start: number;
+  /** Offset of the security control byte (the aux header, written with the real level). */
+  controlOffset: number;
+  /** Offset of the payload; the payload runs to the end of what is written. */
+  payloadStart: number;
+  /** Network key or link key (the key-transport / key-load key is derived here per keyId). */
+  key: Uint8Array;
+  keyId: KeyIdentifier;
+  /** Sender EUI-64 for the nonce (big-endian display order). */
+  nonceSource: Uint8Array;
+  frameCounter: number;
+}
+
+/**
+ * Secures the layer just written, in place: the header and aux header (real level in it) are
+ * the authenticated data, the payload is encrypted where it lies, the MIC is appended, and the
+ * level on air is set to 0 (4.3.1.1 step 8).
+ */
+export function sealWritten(w: FrameWriter, o: WrittenLayer): void {
+  const buf = w.raw();
+  const nonce = ccmNonce({
+    source: o.nonceSource,
+    frameCounter: o.frameCounter,
+    securityControl: buf[o.controlOffset],
+  });
+  const mic = ccmStarSealRange({
+    key: ccmKeyFor(o.key, o.keyId),
+    nonce,
+    buf,
+    aadStart: o.start,
+    dataStart: o.payloadStart,
+    dataEnd: w.length,
+  });
+  buf[o.controlOffset] &= ~7;
+  for (let i = 0; i < mic.length; i++) w.u8(mic[i], "MIC");
 }
 
 /** Secures `payload` behind `header`: returns header || aux (level 0) || ciphertext || MIC. */
@@ -116,22 +162,23 @@ export function secure(opts: {
   nonceSource: Uint8Array;
   payload: Uint8Array;
 }): Uint8Array {
-  const level = SECURITY_LEVEL_ENC_MIC_32;
-  const auxReal = encodeAuxHeader(opts.aux, level);
-  const nonce = ccmNonce({
-    source: opts.nonceSource,
+  const w = new FrameWriter("secured frame");
+  w.bytes(opts.header, "header");
+  const controlOffset = w.length;
+  writeAuxHeader(w, opts.aux, SECURITY_LEVEL_ENC_MIC_32);
+  const payloadStart = w.length;
+  w.layer = "secured frame";
+  w.bytes(opts.payload, "payload");
+  sealWritten(w, {
+    start: 0,
+    controlOffset,
+    payloadStart,
+    key: opts.key,
+    keyId: opts.aux.keyId,
+    nonceSource: opts.nonceSource,
     frameCounter: opts.aux.frameCounter,
-    securityControl: auxReal[0],
   });
-  const sealed = ccmStarEncrypt({
-    key: ccmKeyFor(opts.key, opts.aux.keyId),
-    nonce,
-    aad: concat(opts.header, auxReal),
-    plaintext: opts.payload,
-  });
-  const auxAir = auxReal.slice();
-  auxAir[0] &= ~7;
-  return concat(opts.header, auxAir, sealed);
+  return w.finish();
 }
 
 /**
@@ -187,7 +234,14 @@ export function tryKeys(opts: {
   if (!opts.nonceSource) return { reason: "NO_SOURCE" };
   if (opts.candidates.length === 0) return { reason: "NO_KEY" };
   for (let i = 0; i < opts.candidates.length; i++) {
-    const plain = unsecure({ ...opts, key: opts.candidates[i], nonceSource: opts.nonceSource });
+    const plain = unsecure({
+      headerAndAux: opts.headerAndAux,
+      controlOffset: opts.controlOffset,
+      aux: opts.aux,
+      key: opts.candidates[i],
+      nonceSource: opts.nonceSource,
+      sealed: opts.sealed,
+    });
     if (plain) {
       return {
         plain,

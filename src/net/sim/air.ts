@@ -8,17 +8,37 @@ import type { Eui64Hex } from "../../engine/types.js";
 import { fromHex, toHex } from "../../util/bytes.js";
 import type { ApsFrame, ApsSecurity } from "../frames/aps.js";
 import type { ApsCommand as WireCommand } from "../frames/aps-commands.js";
-import { decodeOverTheAir, encodeOverTheAir, type OverTheAirDecoded } from "../frames/over-the-air.js";
+import {
+  decodeOverTheAir,
+  encodeOverTheAir,
+  type OverTheAirDecoded,
+  type OverTheAirDecodeOptions,
+} from "../frames/over-the-air.js";
 import type { ApsCommand } from "../transport.js";
 
 export const SIM_PAN_ID = 0x1a62;
 
-const b = (e: Eui64Hex) => fromHex(e);
+/**
+ * EUI-64 bytes of a hex EUI-64, cached: every frame carries two, and the same few thousand
+ * addresses recur. The arrays are shared: only the frame encoder (which only reads
+ * them) gets them.
+ */
+const euiBytes = new Map<Eui64Hex, Uint8Array>();
+const EUI_CACHE_LIMIT = 1 << 16;
+function b(e: Eui64Hex): Uint8Array {
+  let v = euiBytes.get(e);
+  if (!v) {
+    v = fromHex(e);
+    if (euiBytes.size >= EUI_CACHE_LIMIT) euiBytes.clear();
+    euiBytes.set(e, v);
+  }
+  return v;
+}
 
 export function toWireCommand(c: ApsCommand): WireCommand {
   if (c.kind === "request-key") {
     return c.keyType === "app-link"
-      ? { command: "requestKey", keyType: "applicationLink", partner: b(c.partner) }
+      ? { command: "requestKey", keyType: "applicationLink", partner: fromHex(c.partner) }
       : { command: "requestKey", keyType: "trustCenterLink" };
   }
   if (c.keyType === "network") {
@@ -27,8 +47,8 @@ export function toWireCommand(c: ApsCommand): WireCommand {
       keyType: "network",
       key: c.key,
       keySequence: c.sequence,
-      destination: b(c.destination),
-      source: b(c.source),
+      destination: fromHex(c.destination),
+      source: fromHex(c.source),
     };
   }
   if (c.keyType === "tc-link") {
@@ -36,15 +56,15 @@ export function toWireCommand(c: ApsCommand): WireCommand {
       command: "transportKey",
       keyType: "trustCenterLink",
       key: c.key,
-      destination: b(c.destination),
-      source: b(c.source),
+      destination: fromHex(c.destination),
+      source: fromHex(c.source),
     };
   }
   return {
     command: "transportKey",
     keyType: "applicationLink",
     key: c.key,
-    partner: b(c.partner),
+    partner: fromHex(c.partner),
     initiator: c.initiator,
   };
 }
@@ -120,7 +140,16 @@ export function encodeAir(options: {
         destinationEui64: b(a.dst),
         sourceEui64: b(a.src),
       },
-      ...(options.nwk ? { nwkSecurity: { ...options.nwk, source: b(a.src) } } : {}),
+      ...(options.nwk
+        ? {
+            nwkSecurity: {
+              networkKey: options.nwk.networkKey,
+              frameCounter: options.nwk.frameCounter,
+              keySequence: options.nwk.keySequence,
+              source: b(a.src),
+            },
+          }
+        : {}),
       aps: options.frame,
       ...(options.aps ? { apsSecurity: options.aps } : {}),
     },
@@ -128,14 +157,30 @@ export function encodeAir(options: {
   );
 }
 
-/** Decodes every layer it can (BAD_FRAME thrown on malformed bytes or a wrong FCS). */
-export function decodeAir(
-  bytes: Uint8Array,
-  keys: { networkKey: Uint8Array | undefined; linkKeysOf: (source: Eui64Hex) => Uint8Array[] },
-): OverTheAirDecoded {
-  return decodeOverTheAir(bytes, {
+/** The keys a node decodes with; read at every frame. */
+export interface AirKeys {
+  networkKey: Uint8Array | undefined;
+  linkKeysOf: (source: Eui64Hex) => Uint8Array[];
+}
+
+/** Decode options over a node's `keys`, made once per node and used for every frame. */
+export function airDecodeOptions(keys: AirKeys): OverTheAirDecodeOptions {
+  let lastKey: Uint8Array | undefined;
+  let lastList: readonly Uint8Array[] = [];
+  return {
     fcs: true,
-    networkKeys: () => (keys.networkKey ? [keys.networkKey] : []),
+    networkKeys: () => {
+      if (keys.networkKey !== lastKey) {
+        lastKey = keys.networkKey;
+        lastList = lastKey ? [lastKey] : [];
+      }
+      return lastList;
+    },
     linkKeys: ({ source }) => (source ? keys.linkKeysOf(toHex(source)) : []),
-  });
+  };
+}
+
+/** Decodes every layer it can (BAD_FRAME thrown on malformed bytes or a wrong FCS). */
+export function decodeAir(bytes: Uint8Array, keys: AirKeys | OverTheAirDecodeOptions): OverTheAirDecoded {
+  return decodeOverTheAir(bytes, "linkKeysOf" in keys ? airDecodeOptions(keys) : keys);
 }

@@ -15,9 +15,14 @@ export class DuplicateTable {
 
   /** True when (src, counter) was seen within the lifetime; records it otherwise. */
   seen(src: Eui64Hex, counter: number, now: number): boolean {
-    const list = (this.entries.get(src) ?? []).filter((e) => now - e.t < DUPLICATE_ENTRY_LIFETIME_MS);
-    this.entries.set(src, list);
-    if (list.some((e) => e.counter === counter)) return true;
+    let list = this.entries.get(src);
+    if (!list) {
+      list = [];
+      this.entries.set(src, list);
+    }
+    // entries are recorded in time order: the expired ones are at the front
+    while (list.length > 0 && now - list[0].t >= DUPLICATE_ENTRY_LIFETIME_MS) list.shift();
+    for (const e of list) if (e.counter === counter) return true;
     list.push({ counter, t: now });
     if (list.length > DUPLICATE_ENTRIES_PER_SOURCE) list.shift();
     return false;

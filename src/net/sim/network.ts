@@ -82,7 +82,8 @@ export class SimNetwork {
   private readonly keepTimeline: boolean;
   private radios = new Map<Eui64Hex, Radio>();
   private shorts = new Map<Eui64Hex, number>();
-  private lastDelivery = new Map<string, number>();
+  /** Per radio link (source, then destination): the time of the last delivery. */
+  private lastDelivery = new Map<Eui64Hex, Map<Eui64Hex, number>>();
   private off = new Set<Eui64Hex>();
   private channels = new Map<Eui64Hex, number>();
   private faults: { f: Fault; left: number }[] = [];
@@ -154,25 +155,29 @@ export class SimNetwork {
     const now = this.clock.now();
     this.stats.sent++;
     if (!this.isOn(frame.src)) return;
-    const entry: TimelineEntry = {
-      t: now,
-      from: this.nameOf(frame.src),
-      to: this.nameOf(frame.dst),
-      what: frame.label,
-      key: frame.key,
-    };
+    // the timeline entry is only made when a timeline is kept (large runs keep none)
+    const entry: TimelineEntry | undefined = this.keepTimeline
+      ? {
+          t: now,
+          from: this.nameOf(frame.src),
+          to: this.nameOf(frame.dst),
+          what: frame.label,
+          key: frame.key,
+        }
+      : undefined;
     for (const l of this.listeners) l(frame, now);
     let bytes = frame.bytes;
-    const fault = this.faults.find((x) => x.left > 0 && x.f.match(frame));
+    const fault =
+      this.faults.length > 0 ? this.faults.find((x) => x.left > 0 && x.f.match(frame)) : undefined;
     if (fault) {
       fault.left--;
       this.stats.faults++;
       if (fault.f.action === "drop") {
-        this.log({ ...entry, note: "dropped (injected fault)" });
+        if (entry) this.log({ ...entry, note: "dropped (injected fault)" });
         return;
       }
       bytes = corrupt(bytes);
-      entry.note = "corrupted in flight (injected fault)";
+      if (entry) entry.note = "corrupted in flight (injected fault)";
     }
     // MAC attempts: each lost with probability `loss`; a node that is off never acknowledges
     let attempts = 0;
@@ -188,23 +193,38 @@ export class SimNetwork {
     this.stats.macRetries += attempts - 1;
     if (!delivered) {
       this.stats.lost++;
-      this.log({
-        ...entry,
-        note: reachable
-          ? `lost (${attempts} MAC attempts)`
-          : "no answer (node off, absent or on another channel)",
-      });
+      if (entry) {
+        this.log({
+          ...entry,
+          note: reachable
+            ? `lost (${attempts} MAC attempts)`
+            : "no answer (node off, absent or on another channel)",
+        });
+      }
       return;
     }
-    if (attempts > 1) entry.note = `${entry.note ? `${entry.note}; ` : ""}${attempts - 1} MAC retries`;
-    this.log(entry);
+    if (entry) {
+      if (attempts > 1) entry.note = `${entry.note ? `${entry.note}; ` : ""}${attempts - 1} MAC retries`;
+      this.log(entry);
+    }
     const span = this.latency.max - this.latency.min;
     const delay = this.latency.min + (span > 0 ? this.rng.int(span + 1) : 0) + (attempts - 1) * 2;
     // one radio link delivers in order: never before the previous frame on the same link
-    const link = `${frame.src}>${frame.dst}`;
-    const at = Math.max(now + delay, this.lastDelivery.get(link) ?? 0);
-    this.lastDelivery.set(link, at);
-    const out: AirFrame = { ...frame, bytes };
+    let links = this.lastDelivery.get(frame.src);
+    if (!links) {
+      links = new Map();
+      this.lastDelivery.set(frame.src, links);
+    }
+    const at = Math.max(now + delay, links.get(frame.dst) ?? 0);
+    links.set(frame.dst, at);
+    const out: AirFrame = {
+      kind: frame.kind,
+      src: frame.src,
+      dst: frame.dst,
+      bytes,
+      label: frame.label,
+      key: frame.key,
+    };
     this.clock.at(at, () => {
       const r = this.radios.get(frame.dst);
       if (!r || this.off.has(frame.dst)) return;

@@ -30,7 +30,14 @@ import type {
   JoinResult,
   TransportEvents,
 } from "../transport.js";
-import { decodeAir, encodeAir, fromWireCommand, toWireCommand } from "./air.js";
+import {
+  type AirKeys,
+  airDecodeOptions,
+  decodeAir,
+  encodeAir,
+  fromWireCommand,
+  toWireCommand,
+} from "./air.js";
 import { DuplicateTable, FreshnessGuard } from "./aps-guards.js";
 import type { SimClock } from "./clock.js";
 import type { AirFrame, SimNetwork } from "./network.js";
@@ -79,10 +86,13 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
   private readonly apsRetries: number;
   private endpoints = new Map<number, EndpointDescriptor>();
   private linkKeys = new Map<Eui64Hex, { key: Uint8Array; label: string; previous?: Uint8Array }>();
-  private fresh = new FreshnessGuard();
+  /** Security frame-counter freshness per sender, NWK and APS (keyed by the sender's EUI-64). */
+  private freshNwk = new FreshnessGuard();
+  private freshAps = new FreshnessGuard();
   private duplicates = new DuplicateTable();
   private apsCounters = new Map<Eui64Hex, number>();
-  private pendingAcks = new Map<string, () => void>();
+  /** Waiting acknowledgements: destination, then APS counter. */
+  private pendingAcks = new Map<Eui64Hex, Map<number, () => void>>();
   private readonly zdo: ZdoService;
   private handlers: Handlers = { data: [], command: [], "security-failure": [] };
   // joiner state
@@ -141,6 +151,10 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
   }
   getLinkKey(partner: Eui64Hex): Uint8Array | undefined {
     return this.linkKeys.get(partner)?.key;
+  }
+  /** Every partner this node holds a link key with. */
+  linkKeyPartners(): Eui64Hex[] {
+    return [...this.linkKeys.keys()];
   }
   /** The label of the key shared with `partner` ("TC link key (CBKE)"). */
   linkKeyLabel(partner: Eui64Hex): string | undefined {
@@ -259,15 +273,21 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
         this.network.transmit(air);
         return { status: "SUCCESS", attempts: 1 };
       }
-      const id = `${to}:${frame.counter}`;
+      const counter = frame.counter;
+      let waits = this.pendingAcks.get(to);
+      if (!waits) {
+        waits = new Map();
+        this.pendingAcks.set(to, waits);
+      }
+      const w = waits;
       const acked = await new Promise<boolean>((resolve) => {
         const timer = this.clock.after(this.ackWaitMs, () => {
-          this.pendingAcks.delete(id);
+          w.delete(counter);
           resolve(false);
         });
-        this.pendingAcks.set(id, () => {
+        w.set(counter, () => {
           this.clock.cancel(timer);
-          this.pendingAcks.delete(id);
+          w.delete(counter);
           resolve(true);
         });
         this.network.transmit(air);
@@ -278,6 +298,16 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
   }
 
   // ---- receiving -----------------------------------------------------------------------
+
+  /** The keys a received frame may be secured with (one object, reused for every frame). */
+  private readonly airKeys: AirKeys = {
+    networkKey: undefined,
+    linkKeysOf: (src) => {
+      const k = this.linkKeys.get(src);
+      return k ? (k.previous ? [k.key, k.previous] : [k.key]) : [];
+    },
+  };
+  private readonly airDecode = airDecodeOptions(this.airKeys);
 
   private receive(f: AirFrame): void {
     if (f.kind === "assoc-request") {
@@ -290,13 +320,8 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
     }
     let d: ReturnType<typeof decodeAir>;
     try {
-      d = decodeAir(f.bytes, {
-        networkKey: this.networkKey,
-        linkKeysOf: (src) => {
-          const k = this.linkKeys.get(src);
-          return k ? (k.previous ? [k.key, k.previous] : [k.key]) : [];
-        },
-      });
+      this.airKeys.networkKey = this.networkKey;
+      d = decodeAir(f.bytes, this.airDecode);
     } catch (e) {
       this.drop(f.src, `malformed frame: ${(e as Error).message}`, "-");
       return;
@@ -309,7 +334,7 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
       );
       return;
     }
-    if (d.nwk.security && !this.fresh.accept(`nwk:${f.src}`, d.nwk.security.aux.frameCounter)) {
+    if (d.nwk.security && !this.freshNwk.accept(f.src, d.nwk.security.aux.frameCounter)) {
       this.drop(f.src, `replayed NWK frame counter ${d.nwk.security.aux.frameCounter}`, "network key");
       return;
     }
@@ -323,7 +348,7 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
     const sec = d.aps.security;
     if (sec) {
       // 05-3474 4.4.1.2: a frame counter not above the last one seen from this source is a replay
-      if (!this.fresh.accept(`aps:${f.src}`, sec.aux.frameCounter)) {
+      if (!this.freshAps.accept(f.src, sec.aux.frameCounter)) {
         this.drop(
           f.src,
           `replayed APS frame counter ${sec.aux.frameCounter}`,
@@ -334,7 +359,7 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
       security = sec.aux.keyId === KeyId.keyTransport ? "key-transport" : "link";
     }
     if (frame.type === "ack") {
-      this.pendingAcks.get(`${f.src}:${frame.counter}`)?.();
+      this.pendingAcks.get(f.src)?.get(frame.counter)?.();
       return;
     }
     if (this.duplicates.seen(f.src, frame.counter, this.clock.now())) {
@@ -497,8 +522,8 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
     // a rejoin keeps the key held with the same Trust Center; a new TC means the preconfigured key
     if (this.preconfigured && !(this.rejoining && this.linkKeys.has(f.src)))
       this.setLinkKey(f.src, this.preconfigured.key, this.preconfigured.label);
-    this.fresh.forget(`aps:${f.src}`);
-    this.fresh.forget(`nwk:${f.src}`);
+    this.freshAps.forget(f.src);
+    this.freshNwk.forget(f.src);
   }
 
   /** The Transport Key of the network key that completes a join; true when consumed. */
@@ -550,8 +575,8 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
       this.network.setShort(f.src, short);
     }
     const s = admit ? (short as number) : 0xffff;
-    this.fresh.forget(`aps:${f.src}`);
-    this.fresh.forget(`nwk:${f.src}`);
+    this.freshAps.forget(f.src);
+    this.freshNwk.forget(f.src);
     this.duplicates.forget(f.src);
     this.network.transmit({
       kind: "assoc-response",
