@@ -7,10 +7,12 @@ import { aesMmo } from "./aes-mmo.js";
 const C1 = Uint8Array.of(0, 0, 0, 1);
 const C2 = Uint8Array.of(0, 0, 0, 2);
 
-/** Derives the 16-byte MacKey and the 16-byte KeyData (the new link key) from Z. */
+/**
+ * Derives the 16-byte MacKey and the 16-byte KeyData (the new link key) from Z. The two hashes
+ * share Z's full blocks: hashed once, the state cloned.
+ */
 export function cbkeKdf(z: Uint8Array): { macKey: Uint8Array; keyData: Uint8Array } {
-  return {
-    macKey: aesMmo.create().update(z).update(C1).digest(),
-    keyData: aesMmo.create().update(z).update(C2).digest(),
-  };
+  const h = aesMmo.create().update(z);
+  const macKey = h.clone().update(C1).digest();
+  return { macKey, keyData: h.update(C2).digest() };
 }
