@@ -10,7 +10,7 @@
  * T xor S_0. The AES block function runs on per-key OpenSSL contexts (crypto/aes-ecb.ts): one
  * CBC call for the MAC and one ECB call for the whole keystream per frame.
  */
-import { aesKeyed } from "../../crypto/aes-ecb.js";
+import { type AesKeyed, aesKeyed } from "../../crypto/aes-ecb.js";
 import { abytes } from "../../util/bytes.js";
 import { ZseError } from "../../util/errors.js";
 import { frameBytes } from "./cursor.js";
@@ -106,7 +106,7 @@ function scratchOf(n: number): Uint8Array {
  * a = aad[aadStart, aadStart + aadLength) and m = msg[msgStart, msgStart + msgLength).
  */
 function authTag(
-  key: Uint8Array,
+  aes: AesKeyed,
   nonce: Uint8Array,
   aad: Uint8Array,
   aadStart: number,
@@ -130,11 +130,11 @@ function authTag(
   }
   const o = 16 + aadBlocks;
   for (let i = 0; i < msgLength; i++) buf[o + i] = msg[msgStart + i];
-  return aesKeyed(key).cbcMacInPlace(buf);
+  return aes.cbcMacInPlace(buf);
 }
 
 /** S_0 || S_1 || ... || S_k, k = ceil(length / 16): E(K, A_i) for every counter block at once. */
-function keystream(key: Uint8Array, nonce: Uint8Array, length: number): Uint8Array {
+function keystream(aes: AesKeyed, nonce: Uint8Array, length: number): Uint8Array {
   const blocks = 1 + ((length + 15) >> 4);
   const a = scratchOf(blocks * 16);
   for (let i = 0; i < blocks; i++) {
@@ -144,7 +144,7 @@ function keystream(key: Uint8Array, nonce: Uint8Array, length: number): Uint8Arr
     a[o + 14] = i >> 8;
     a[o + 15] = i & 0xff;
   }
-  return aesKeyed(key).encryptBlocks(a);
+  return aes.encryptBlocks(a);
 }
 
 /** Encrypts `plaintext` and returns ciphertext || MIC (4 bytes unless `micLength` says). */
@@ -152,9 +152,10 @@ export function ccmStarEncrypt(input: CcmInput & { plaintext: Uint8Array }): Uin
   const p = input.plaintext;
   checkInput(input, abytes(p, undefined, "CCM* plaintext").length);
   const m = micLengthOf(input);
-  const { key, nonce, aad } = input;
-  const tag = authTag(key, nonce, aad, 0, aad.length, p, 0, p.length, m);
-  const s = keystream(key, nonce, p.length);
+  const { nonce, aad } = input;
+  const aes = aesKeyed(input.key);
+  const tag = authTag(aes, nonce, aad, 0, aad.length, p, 0, p.length, m);
+  const s = keystream(aes, nonce, p.length);
   const out = frameBytes(p.length + m);
   for (let i = 0; i < p.length; i++) out[i] = p[i] ^ s[16 + i];
   for (let i = 0; i < m; i++) out[p.length + i] = tag[i] ^ s[i];
@@ -188,8 +189,9 @@ export function ccmStarSealRange(o: {
   if (dataStart - aadStart >= 0xff00 || n > 0xffff)
     throw new ZseError("BAD_LENGTH", `CCM* data: ${dataStart - aadStart} + ${n} bytes, too long`);
   const m = micLengthOf({ key, nonce, aad: buf, micLength: o.micLength });
-  const tag = authTag(key, nonce, buf, aadStart, dataStart - aadStart, buf, dataStart, n, m);
-  const s = keystream(key, nonce, n);
+  const aes = aesKeyed(key);
+  const tag = authTag(aes, nonce, buf, aadStart, dataStart - aadStart, buf, dataStart, n, m);
+  const s = keystream(aes, nonce, n);
   for (let i = 0; i < n; i++) buf[dataStart + i] ^= s[16 + i];
   const mic = new Uint8Array(m);
   for (let i = 0; i < m; i++) mic[i] = tag[i] ^ s[i];
@@ -204,9 +206,10 @@ export function ccmStarSealInPlace(input: CcmInput & { data: Uint8Array }): Uint
   const d = input.data;
   checkInput(input, d.length);
   const m = micLengthOf(input);
-  const { key, nonce, aad } = input;
-  const tag = authTag(key, nonce, aad, 0, aad.length, d, 0, d.length, m);
-  const s = keystream(key, nonce, d.length);
+  const { nonce, aad } = input;
+  const aes = aesKeyed(input.key);
+  const tag = authTag(aes, nonce, aad, 0, aad.length, d, 0, d.length, m);
+  const s = keystream(aes, nonce, d.length);
   for (let i = 0; i < d.length; i++) d[i] ^= s[16 + i];
   const mic = new Uint8Array(m);
   for (let i = 0; i < m; i++) mic[i] = tag[i] ^ s[i];
@@ -229,10 +232,11 @@ export function ccmStarDecrypt(input: CcmInput & { sealed: Uint8Array }): Uint8A
     );
   }
   const n = sealed.length - m;
-  const s = keystream(input.key, input.nonce, n);
+  const aes = aesKeyed(input.key);
+  const s = keystream(aes, input.nonce, n);
   const plain = frameBytes(n);
   for (let i = 0; i < n; i++) plain[i] = sealed[i] ^ s[16 + i];
-  const tag = authTag(input.key, input.nonce, input.aad, 0, input.aad.length, plain, 0, n, m);
+  const tag = authTag(aes, input.nonce, input.aad, 0, input.aad.length, plain, 0, n, m);
   // constant-time comparison of the received MIC with T xor S_0
   let diff = 0;
   for (let i = 0; i < m; i++) diff |= sealed[n + i] ^ tag[i] ^ s[i];
