@@ -115,6 +115,9 @@ function authTag(
   msgStart: number,
   msgLength: number,
   m: number,
+  /** Index into `aad` of one byte authenticated as `patchValue` instead (-1: none). */
+  patchAt = -1,
+  patchValue = 0,
 ): Uint8Array {
   const a = aadLength;
   const aadBlocks = a > 0 ? pad16(2 + a) : 0;
@@ -127,6 +130,7 @@ function authTag(
     buf[16] = a >> 8;
     buf[17] = a & 0xff;
     for (let i = 0; i < a; i++) buf[18 + i] = aad[aadStart + i];
+    if (patchAt >= 0) buf[18 + patchAt - aadStart] = patchValue;
   }
   const o = 16 + aadBlocks;
   for (let i = 0; i < msgLength; i++) buf[o + i] = msg[msgStart + i];
@@ -196,6 +200,68 @@ export function ccmStarSealRange(o: {
   const mic = new Uint8Array(m);
   for (let i = 0; i < m; i++) mic[i] = tag[i] ^ s[i];
   return mic;
+}
+
+/**
+ * Decrypts and checks a secured layer inside a received frame, reading it in place: a =
+ * buf[aadStart, dataStart) (with the byte at `patch.at` authenticated as `patch.value`: the
+ * security level a receiver puts back, 05-3474 4.3.1.2 step 3), ciphertext || MIC =
+ * buf[dataStart, end). Returns the plaintext, or undefined when the MIC does not verify.
+ */
+export function ccmStarOpenRange(o: {
+  key: Uint8Array;
+  nonce: Uint8Array;
+  buf: Uint8Array;
+  aadStart: number;
+  dataStart: number;
+  end: number;
+  patch?: { at: number; value: number };
+  micLength?: 4 | 8 | 16;
+}): Uint8Array | undefined {
+  const { key, nonce, buf, aadStart, dataStart, end, patch } = o;
+  if (!(aadStart >= 0 && aadStart <= dataStart && dataStart <= end && end <= buf.length)) {
+    throw new ZseError(
+      "BAD_VALUE",
+      `CCM* ranges: a [${aadStart}, ${dataStart}), sealed [${dataStart}, ${end}) outside ${buf.length} bytes`,
+    );
+  }
+  if (patch && !(patch.at >= aadStart && patch.at < dataStart))
+    throw new ZseError("BAD_VALUE", `CCM* patched byte: ${patch.at} is not in a [${aadStart}, ${dataStart})`);
+  exact(key, 16, "CCM* key");
+  exact(nonce, 13, "CCM* nonce");
+  const m = micLengthOf({ key, nonce, aad: buf, micLength: o.micLength });
+  const sealedLength = end - dataStart;
+  if (sealedLength < m) {
+    throw new ZseError("BAD_FRAME", `secured payload: ${sealedLength} bytes, shorter than the ${m}-byte MIC`);
+  }
+  const n = sealedLength - m;
+  if (dataStart - aadStart >= 0xff00)
+    throw new ZseError("BAD_LENGTH", `CCM* authenticated data: ${dataStart - aadStart} bytes, at most 65279`);
+  const aes = aesKeyed(key);
+  const s = keystream(aes, nonce, n);
+  const plain = frameBytes(n);
+  for (let i = 0; i < n; i++) plain[i] = buf[dataStart + i] ^ s[16 + i];
+  const tag = authTag(
+    aes,
+    nonce,
+    buf,
+    aadStart,
+    dataStart - aadStart,
+    plain,
+    0,
+    n,
+    m,
+    patch ? patch.at : -1,
+    patch ? patch.value : 0,
+  );
+  // constant-time comparison of the received MIC with T xor S_0
+  let diff = 0;
+  for (let i = 0; i < m; i++) diff |= buf[dataStart + n + i] ^ tag[i] ^ s[i];
+  if (diff !== 0) {
+    plain.fill(0);
+    return undefined;
+  }
+  return plain;
 }
 
 /**
