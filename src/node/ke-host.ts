@@ -69,7 +69,8 @@ export class KeHost implements KeRunner {
   private readonly scheduler: Scheduler;
   private readonly endpoint: number;
   private readonly onResponderDone: (o: KeOutcome) => void;
-  private timers = new Map<string, number>();
+  /** Engine timers by role, then timer name (per-role maps: no key string per action). */
+  private timers = { initiator: new Map<string, number>(), responder: new Map<string, number>() };
   private partnerEndpoints = new Map<Eui64Hex, number>();
   private keys = new Map<string, Uint8Array>();
   private waiting = new Map<Eui64Hex, (o: KeOutcome) => void>();
@@ -144,23 +145,24 @@ export class KeHost implements KeRunner {
           break;
         }
         case "timer": {
-          const key = `${role}:${a.name}`;
-          const old = this.timers.get(key);
+          const timers = this.timers[role];
+          const name = a.name;
+          const old = timers.get(name);
           if (old !== undefined) this.scheduler.cancel(old);
-          this.timers.set(
-            key,
+          timers.set(
+            name,
             this.scheduler.at(a.at, () => {
-              this.timers.delete(key);
-              if (engine) this.apply(role, engine.timer(a.name, this.scheduler.now()));
+              timers.delete(name);
+              if (engine) this.apply(role, engine.timer(name, this.scheduler.now()));
             }),
           );
           break;
         }
         case "cancel": {
-          const key = `${role}:${a.name}`;
-          const old = this.timers.get(key);
+          const timers = this.timers[role];
+          const old = timers.get(a.name);
           if (old !== undefined) this.scheduler.cancel(old);
-          this.timers.delete(key);
+          timers.delete(a.name);
           break;
         }
         case "key":

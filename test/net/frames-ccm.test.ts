@@ -11,6 +11,7 @@ import { aesKeyed } from "../../src/crypto/aes-ecb.js";
 import {
   ccmStarDecrypt,
   ccmStarEncrypt,
+  ccmStarOpenRange,
   ccmStarSealInPlace,
   ccmStarSealRange,
 } from "../../src/net/frames/ccm.js";
@@ -109,6 +110,48 @@ describe("CCM* (05-3474 A.2, RFC 3610)", () => {
     assert.throws(
       () => ccmStarSealRange({ key, nonce, buf: new Uint8Array(8), aadStart: 4, dataStart: 2, dataEnd: 8 }),
       /CCM\* ranges/,
+    );
+  });
+
+  it("opens a sealed layer in place, with the byte a receiver puts back (05-3474 4.3.1.2 step 3)", () => {
+    const a = fromHex("0802fcff0000011e2d01020304");
+    const p = fromHex("400a0008090a0b0c0d0e0f10111213");
+    // sealed by OpenSSL with the real level 5 in the security control (a[8] = 0x2d)
+    const sealed = fromHex(openssl({ key, nonce, aad: a, plaintext: p, m: 4 }));
+    const frame = new Uint8Array(a.length + sealed.length);
+    frame.set(a);
+    frame.set(sealed, a.length);
+    frame[8] &= ~7; // on air the level is 0
+    const open = (patch?: { at: number; value: number }) =>
+      ccmStarOpenRange({
+        key,
+        nonce,
+        buf: frame,
+        aadStart: 0,
+        dataStart: a.length,
+        end: frame.length,
+        patch,
+      });
+    assert.equal(open({ at: 8, value: 0x2d }) && toHex(open({ at: 8, value: 0x2d }) as Uint8Array), toHex(p));
+    assert.equal(open(), undefined, "without the level put back the MIC fails");
+    assert.equal(
+      toHex(frame.subarray(0, a.length)),
+      toHex(Uint8Array.from(a, (x, i) => (i === 8 ? x & ~7 : x))),
+    );
+    frame[frame.length - 1] ^= 1;
+    assert.equal(open({ at: 8, value: 0x2d }), undefined, "a changed MIC fails");
+    assert.throws(() => open({ at: a.length, value: 0 }), /patched byte/);
+    assert.throws(
+      () =>
+        ccmStarOpenRange({
+          key,
+          nonce,
+          buf: frame,
+          aadStart: 0,
+          dataStart: frame.length - 3,
+          end: frame.length,
+        }),
+      /shorter than the 4-byte MIC/,
     );
   });
 

@@ -19,7 +19,7 @@ import {
   type KeyIdentifier,
   type SecurityInfo,
   sealWritten,
-  tryKeys,
+  tryKeysInFrame,
   type UndecryptedReason,
   writeAuxHeader,
 } from "./security.js";
@@ -268,14 +268,14 @@ export function decodeApsFrame(
   if (!secured) return { ok: true, frame: complete(header, r.rest()) };
   const controlOffset = r.offset;
   const aux = decodeAuxHeader(r);
-  const headerAndAux = bytes.subarray(0, r.offset);
   // read in place: decryption writes the plaintext to new storage
-  const sealed = bytes.subarray(r.offset);
-  if (sealed.length < 4)
-    throw new ZseError("BAD_FRAME", `APS secured payload: ${sealed.length} bytes, no room for the MIC`);
+  const dataStart = r.offset;
+  const sealedLength = bytes.length - dataStart;
+  if (sealedLength < 4)
+    throw new ZseError("BAD_FRAME", `APS secured payload: ${sealedLength} bytes, no room for the MIC`);
   const nonceSource = aux.source ?? options.source;
   const candidates = options.linkKeys?.({ keyId: aux.keyId, source: nonceSource }) ?? [];
-  const got = tryKeys({ headerAndAux, controlOffset, aux, candidates, nonceSource, sealed });
+  const got = tryKeysInFrame({ frame: bytes, controlOffset, dataStart, aux, candidates, nonceSource });
   if ("reason" in got) return { ok: false, reason: got.reason, header, aux };
   return { ok: true, frame: complete(header, got.plain), security: got.info };
 }

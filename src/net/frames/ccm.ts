@@ -10,7 +10,7 @@
  * T xor S_0. The AES block function runs on per-key OpenSSL contexts (crypto/aes-ecb.ts): one
  * CBC call for the MAC and one ECB call for the whole keystream per frame.
  */
-import { aesKeyed } from "../../crypto/aes-ecb.js";
+import { type AesKeyed, aesKeyed } from "../../crypto/aes-ecb.js";
 import { abytes } from "../../util/bytes.js";
 import { ZseError } from "../../util/errors.js";
 import { frameBytes } from "./cursor.js";
@@ -106,7 +106,7 @@ function scratchOf(n: number): Uint8Array {
  * a = aad[aadStart, aadStart + aadLength) and m = msg[msgStart, msgStart + msgLength).
  */
 function authTag(
-  key: Uint8Array,
+  aes: AesKeyed,
   nonce: Uint8Array,
   aad: Uint8Array,
   aadStart: number,
@@ -115,6 +115,9 @@ function authTag(
   msgStart: number,
   msgLength: number,
   m: number,
+  /** Index into `aad` of one byte authenticated as `patchValue` instead (-1: none). */
+  patchAt = -1,
+  patchValue = 0,
 ): Uint8Array {
   const a = aadLength;
   const aadBlocks = a > 0 ? pad16(2 + a) : 0;
@@ -127,14 +130,15 @@ function authTag(
     buf[16] = a >> 8;
     buf[17] = a & 0xff;
     for (let i = 0; i < a; i++) buf[18 + i] = aad[aadStart + i];
+    if (patchAt >= 0) buf[18 + patchAt - aadStart] = patchValue;
   }
   const o = 16 + aadBlocks;
   for (let i = 0; i < msgLength; i++) buf[o + i] = msg[msgStart + i];
-  return aesKeyed(key).cbcMacInPlace(buf);
+  return aes.cbcMacInPlace(buf);
 }
 
 /** S_0 || S_1 || ... || S_k, k = ceil(length / 16): E(K, A_i) for every counter block at once. */
-function keystream(key: Uint8Array, nonce: Uint8Array, length: number): Uint8Array {
+function keystream(aes: AesKeyed, nonce: Uint8Array, length: number): Uint8Array {
   const blocks = 1 + ((length + 15) >> 4);
   const a = scratchOf(blocks * 16);
   for (let i = 0; i < blocks; i++) {
@@ -144,7 +148,7 @@ function keystream(key: Uint8Array, nonce: Uint8Array, length: number): Uint8Arr
     a[o + 14] = i >> 8;
     a[o + 15] = i & 0xff;
   }
-  return aesKeyed(key).encryptBlocks(a);
+  return aes.encryptBlocks(a);
 }
 
 /** Encrypts `plaintext` and returns ciphertext || MIC (4 bytes unless `micLength` says). */
@@ -152,9 +156,10 @@ export function ccmStarEncrypt(input: CcmInput & { plaintext: Uint8Array }): Uin
   const p = input.plaintext;
   checkInput(input, abytes(p, undefined, "CCM* plaintext").length);
   const m = micLengthOf(input);
-  const { key, nonce, aad } = input;
-  const tag = authTag(key, nonce, aad, 0, aad.length, p, 0, p.length, m);
-  const s = keystream(key, nonce, p.length);
+  const { nonce, aad } = input;
+  const aes = aesKeyed(input.key);
+  const tag = authTag(aes, nonce, aad, 0, aad.length, p, 0, p.length, m);
+  const s = keystream(aes, nonce, p.length);
   const out = frameBytes(p.length + m);
   for (let i = 0; i < p.length; i++) out[i] = p[i] ^ s[16 + i];
   for (let i = 0; i < m; i++) out[p.length + i] = tag[i] ^ s[i];
@@ -188,12 +193,75 @@ export function ccmStarSealRange(o: {
   if (dataStart - aadStart >= 0xff00 || n > 0xffff)
     throw new ZseError("BAD_LENGTH", `CCM* data: ${dataStart - aadStart} + ${n} bytes, too long`);
   const m = micLengthOf({ key, nonce, aad: buf, micLength: o.micLength });
-  const tag = authTag(key, nonce, buf, aadStart, dataStart - aadStart, buf, dataStart, n, m);
-  const s = keystream(key, nonce, n);
+  const aes = aesKeyed(key);
+  const tag = authTag(aes, nonce, buf, aadStart, dataStart - aadStart, buf, dataStart, n, m);
+  const s = keystream(aes, nonce, n);
   for (let i = 0; i < n; i++) buf[dataStart + i] ^= s[16 + i];
   const mic = new Uint8Array(m);
   for (let i = 0; i < m; i++) mic[i] = tag[i] ^ s[i];
   return mic;
+}
+
+/**
+ * Decrypts and checks a secured layer inside a received frame, reading it in place: a =
+ * buf[aadStart, dataStart) (with the byte at `patch.at` authenticated as `patch.value`: the
+ * security level a receiver puts back, 05-3474 4.3.1.2 step 3), ciphertext || MIC =
+ * buf[dataStart, end). Returns the plaintext, or undefined when the MIC does not verify.
+ */
+export function ccmStarOpenRange(o: {
+  key: Uint8Array;
+  nonce: Uint8Array;
+  buf: Uint8Array;
+  aadStart: number;
+  dataStart: number;
+  end: number;
+  patch?: { at: number; value: number };
+  micLength?: 4 | 8 | 16;
+}): Uint8Array | undefined {
+  const { key, nonce, buf, aadStart, dataStart, end, patch } = o;
+  if (!(aadStart >= 0 && aadStart <= dataStart && dataStart <= end && end <= buf.length)) {
+    throw new ZseError(
+      "BAD_VALUE",
+      `CCM* ranges: a [${aadStart}, ${dataStart}), sealed [${dataStart}, ${end}) outside ${buf.length} bytes`,
+    );
+  }
+  if (patch && !(patch.at >= aadStart && patch.at < dataStart))
+    throw new ZseError("BAD_VALUE", `CCM* patched byte: ${patch.at} is not in a [${aadStart}, ${dataStart})`);
+  exact(key, 16, "CCM* key");
+  exact(nonce, 13, "CCM* nonce");
+  const m = micLengthOf({ key, nonce, aad: buf, micLength: o.micLength });
+  const sealedLength = end - dataStart;
+  if (sealedLength < m) {
+    throw new ZseError("BAD_FRAME", `secured payload: ${sealedLength} bytes, shorter than the ${m}-byte MIC`);
+  }
+  const n = sealedLength - m;
+  if (dataStart - aadStart >= 0xff00)
+    throw new ZseError("BAD_LENGTH", `CCM* authenticated data: ${dataStart - aadStart} bytes, at most 65279`);
+  const aes = aesKeyed(key);
+  const s = keystream(aes, nonce, n);
+  const plain = frameBytes(n);
+  for (let i = 0; i < n; i++) plain[i] = buf[dataStart + i] ^ s[16 + i];
+  const tag = authTag(
+    aes,
+    nonce,
+    buf,
+    aadStart,
+    dataStart - aadStart,
+    plain,
+    0,
+    n,
+    m,
+    patch ? patch.at : -1,
+    patch ? patch.value : 0,
+  );
+  // constant-time comparison of the received MIC with T xor S_0
+  let diff = 0;
+  for (let i = 0; i < m; i++) diff |= buf[dataStart + n + i] ^ tag[i] ^ s[i];
+  if (diff !== 0) {
+    plain.fill(0);
+    return undefined;
+  }
+  return plain;
 }
 
 /**
@@ -204,9 +272,10 @@ export function ccmStarSealInPlace(input: CcmInput & { data: Uint8Array }): Uint
   const d = input.data;
   checkInput(input, d.length);
   const m = micLengthOf(input);
-  const { key, nonce, aad } = input;
-  const tag = authTag(key, nonce, aad, 0, aad.length, d, 0, d.length, m);
-  const s = keystream(key, nonce, d.length);
+  const { nonce, aad } = input;
+  const aes = aesKeyed(input.key);
+  const tag = authTag(aes, nonce, aad, 0, aad.length, d, 0, d.length, m);
+  const s = keystream(aes, nonce, d.length);
   for (let i = 0; i < d.length; i++) d[i] ^= s[16 + i];
   const mic = new Uint8Array(m);
   for (let i = 0; i < m; i++) mic[i] = tag[i] ^ s[i];
@@ -229,10 +298,11 @@ export function ccmStarDecrypt(input: CcmInput & { sealed: Uint8Array }): Uint8A
     );
   }
   const n = sealed.length - m;
-  const s = keystream(input.key, input.nonce, n);
+  const aes = aesKeyed(input.key);
+  const s = keystream(aes, input.nonce, n);
   const plain = frameBytes(n);
   for (let i = 0; i < n; i++) plain[i] = sealed[i] ^ s[16 + i];
-  const tag = authTag(input.key, input.nonce, input.aad, 0, input.aad.length, plain, 0, n, m);
+  const tag = authTag(aes, input.nonce, input.aad, 0, input.aad.length, plain, 0, n, m);
   // constant-time comparison of the received MIC with T xor S_0
   let diff = 0;
   for (let i = 0; i < m; i++) diff |= sealed[n + i] ^ tag[i] ^ s[i];

@@ -85,20 +85,36 @@ export class FrameReader {
   /** A copy of the next `n` bytes. */
   bytesOf(n: number, field: string): Uint8Array {
     this.need(n, field);
-    const out = copyFrameBytes(this.bytes.subarray(this.offset, this.offset + n));
+    const out = this.copy(this.offset, n);
     this.offset += n;
     return out;
   }
 
   /** An EUI-64 carried little-endian on air, returned big-endian (display order). */
   eui64(field: string): Uint8Array {
-    return this.bytesOf(8, field).reverse();
+    this.need(8, field);
+    const b = this.bytes;
+    const o = this.offset;
+    // a small array of its own (never viewed into): one allocation, no slab view
+    const out = new Uint8Array(8);
+    for (let i = 0; i < 8; i++) out[i] = b[o + 7 - i];
+    this.offset += 8;
+    return out;
   }
 
   /** A copy of everything left. */
   rest(): Uint8Array {
-    const out = copyFrameBytes(this.bytes.subarray(this.offset));
+    const out = this.copy(this.offset, this.bytes.length - this.offset);
     this.offset = this.bytes.length;
+    return out;
+  }
+
+  /** A copy of n bytes at `from` in frame storage, copied by hand when short (no view made). */
+  private copy(from: number, n: number): Uint8Array {
+    const out = frameBytes(n);
+    const b = this.bytes;
+    if (n <= 64) for (let i = 0; i < n; i++) out[i] = b[from + i];
+    else out.set(b.subarray(from, from + n));
     return out;
   }
 

@@ -16,7 +16,7 @@ import {
   KeyId,
   type SecurityInfo,
   sealWritten,
-  tryKeys,
+  tryKeysInFrame,
   type UndecryptedReason,
   writeAuxHeader,
 } from "./security.js";
@@ -195,13 +195,20 @@ export function decodeNwkFrame(
       `NWK aux header: key id ${aux.keyId}, extended nonce ${aux.extendedNonce} (NWK security uses the network key with the extended nonce)`,
     );
   }
-  const headerAndAux = bytes.subarray(0, r.offset);
   // read in place: decryption writes the plaintext to new storage
-  const sealed = bytes.subarray(r.offset);
-  if (sealed.length < 4)
-    throw new ZseError("BAD_FRAME", `NWK secured payload: ${sealed.length} bytes, no room for the MIC`);
+  const dataStart = r.offset;
+  const sealedLength = bytes.length - dataStart;
+  if (sealedLength < 4)
+    throw new ZseError("BAD_FRAME", `NWK secured payload: ${sealedLength} bytes, no room for the MIC`);
   const candidates = options.networkKeys?.({ keySequence: aux.keySequence!, source: aux.source! }) ?? [];
-  const got = tryKeys({ headerAndAux, controlOffset, aux, candidates, nonceSource: aux.source, sealed });
+  const got = tryKeysInFrame({
+    frame: bytes,
+    controlOffset,
+    dataStart,
+    aux,
+    candidates,
+    nonceSource: aux.source,
+  });
   if ("reason" in got) return { ok: false, reason: got.reason, header, aux };
   return { ok: true, frame: { header, payload: got.plain }, security: got.info };
 }

