@@ -9,7 +9,8 @@
  * and answers Confirm Key Data Response with a ZCL Default Response (SE C.3.1.2.3 / seed).
  * Each wait = the responder's advertised generate time + slack; on timeout the session ends as
  * TIMEOUT with no Terminate sent. A Terminate received with a wait time holds back the next
- * `start` with that partner until the wait is over (`retryAfterMs`).
+ * `start` with that partner until the wait is over (`retryAfterMs`); after NO_RESOURCES that
+ * start reuses the suites already read instead of reading the attribute again.
  */
 import { equalBytes, fromHex } from "../util/bytes.js";
 import { isZseError, ZseError } from "../util/errors.js";
@@ -62,6 +63,8 @@ interface InitiatorSession {
   state: InitiatorState;
   /** Sequence number of our last request: the response must carry it. */
   seq: number;
+  /** The partner's KeyEstablishmentSuite value, once read (or given). */
+  partnerSuites?: number;
   suite?: KeSuite;
   startedAt: number;
   deadline: number;
@@ -83,6 +86,11 @@ export function chooseSuite(ours: readonly KeSuite[], partnerAttribute: number):
 export class KeInitiator extends KeEngineBase {
   private readonly sessions = new Map<Eui64Hex, InitiatorSession>();
   private readonly retryNotBefore = new Map<Eui64Hex, number>();
+  /**
+   * The suites a partner reported before it answered NO_RESOURCES: the next start with it goes
+   * straight to Initiate KE Request (the attribute is static; C.3.1.2.2.1), once.
+   */
+  private readonly retrySuites = new Map<Eui64Hex, number>();
   private readonly pending = new Map<Eui64Hex, KeStartInput>();
   private readonly responseTimeoutMs: number;
   private seq: number;
@@ -198,7 +206,9 @@ export class KeInitiator extends KeEngineBase {
       deadline: input.now,
     };
     this.sessions.set(partner, s);
-    if (input.partnerSuites !== undefined) return this.negotiate(s, input.partnerSuites, input.now);
+    const known = input.partnerSuites ?? this.retrySuites.get(partner);
+    this.retrySuites.delete(partner);
+    if (known !== undefined) return this.negotiate(s, known, input.now);
     s.seq = this.nextSeq();
     s.deadline = input.now + this.responseTimeoutMs;
     const frame = encodeZclFrame(
@@ -219,6 +229,7 @@ export class KeInitiator extends KeEngineBase {
 
   /** Picks the suite and sends Initiate KE Request (C.3.1.3.1). */
   private negotiate(s: InitiatorSession, partnerSuites: number, now: number): KeAction[] {
+    s.partnerSuites = partnerSuites;
     const suite = chooseSuite(this.suites, partnerSuites);
     if (suite === undefined) {
       return this.end(s, now, {
@@ -397,6 +408,8 @@ export class KeInitiator extends KeEngineBase {
       if (!isZseError(e)) throw e;
     }
     if (waitTime > 0) this.retryNotBefore.set(s.partner, now + waitTime * 1000);
+    if (status === "NO_RESOURCES" && s.partnerSuites !== undefined)
+      this.retrySuites.set(s.partner, s.partnerSuites);
     return this.end(s, now, {
       status,
       source: "peer",

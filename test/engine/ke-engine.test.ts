@@ -276,6 +276,11 @@ describe("Session limit and wait time (C.3.1.2.3 NO_RESOURCES; SiLabs 30 s)", ()
     assert.equal(held[0].kind, "timer");
     bus.apply(loser.eui64, "initiator", held);
     bus.run();
+    // the retry does not read the KeyEstablishmentSuite attribute again: Initiate KE first
+    const retried = bus.trace.filter((t) => t.from === loser.eui64 && t.at > refusedAt);
+    assert.ok(retried.length > 0);
+    assert.equal(decodeZclFrame(retried[0].frame).header.frameType, "cluster");
+    assert.equal(decodeKeFrame(retried[0].frame).message.command, "initiate");
     const final = bus.outcomes.filter((o) => o.role === "initiator").at(-1);
     assert.equal(final?.status, "SUCCESS");
     assert.equal(final?.partner, V);
