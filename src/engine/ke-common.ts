@@ -24,7 +24,7 @@ import {
   type KeOutcome,
   type KeSuiteCredentials,
 } from "./ke-types.js";
-import type { Eui64Hex, ReceivedFrame, SendAction } from "./types.js";
+import type { Eui64Hex, SendAction } from "./types.js";
 
 interface LastFrame {
   seq: number;
@@ -127,14 +127,14 @@ export abstract class KeEngineBase {
    * and bytes, within the duplicate window): a retransmission, answered once only. Records the
    * frame otherwise.
    */
-  protected isDuplicate(rx: ReceivedFrame, header: ZclHeader, now: number): boolean {
-    const prev = this.lastRx.get(rx.from);
+  protected isDuplicate(from: Eui64Hex, frame: Uint8Array, header: ZclHeader, now: number): boolean {
+    const prev = this.lastRx.get(from);
     if (
       prev &&
       now - prev.at <= this.duplicateWindowMs &&
       prev.seq === header.seq &&
       prev.commandId === header.commandId &&
-      equalBytes(prev.frame, rx.frame)
+      equalBytes(prev.frame, frame)
     ) {
       return true;
     }
@@ -142,10 +142,10 @@ export abstract class KeEngineBase {
       this.lastPrune = now;
       for (const [k, v] of this.lastRx) if (now - v.at > this.duplicateWindowMs) this.lastRx.delete(k);
     }
-    this.lastRx.set(rx.from, {
+    this.lastRx.set(from, {
       seq: header.seq,
       commandId: header.commandId,
-      frame: rx.frame.slice(),
+      frame: frame.slice(),
       at: now,
     });
     return false;

@@ -158,7 +158,7 @@ export class KeInitiator extends KeEngineBase {
       throw e;
     }
     if (header.direction !== "server-to-client" || header.manufacturerCode !== undefined) return [];
-    if (this.isDuplicate({ ...rx, from }, header, now)) return [];
+    if (this.isDuplicate(from, rx.frame, header, now)) return [];
     if (s.endpoint === undefined && rx.endpoint !== undefined) s.endpoint = rx.endpoint;
     if (header.frameType === "global") return this.onGlobal(s, header, payload, now);
     switch (header.commandId) {

@@ -102,7 +102,7 @@ export class KeResponder extends KeEngineBase {
     }
     if (header.direction !== "client-to-server" || header.manufacturerCode !== undefined) return [];
     const from = rx.from.toLowerCase();
-    if (this.isDuplicate({ ...rx, from }, header, now)) return [];
+    if (this.isDuplicate(from, rx.frame, header, now)) return [];
     if (header.frameType === "global") return this.onGlobal(from, rx.endpoint, header, payload);
     switch (header.commandId) {
       case KeCommandId.INITIATE_KE:
