@@ -14,6 +14,7 @@
  * element of Z[tau]) annihilates P, which for points of large order happens with negligible
  * probability; points of order dividing the cofactor (x = 0 or x = 1) go to the ladder instead.
  */
+import { ZseError } from "../../util/errors.js";
 import type { Fe } from "../field/binary-field.js";
 import { type WasmField, type WasmTables, wasmField } from "../field/wasm-kernels.js";
 import { AffinePoint, type KoblitzCurveImpl } from "./koblitz.js";
@@ -94,7 +95,8 @@ export class SecretMul {
     const n = rec.regularLength;
     const digits = new Int8Array(N * n);
     for (let j = 0; j < N; j++) {
-      if (rec.recodeRegular(ks[j]) !== n) throw new Error("regular recoding of unexpected length");
+      if (rec.recodeRegular(ks[j]) !== n)
+        throw new ZseError("BAD_STATE", "regular tau-adic recoding: unexpected length");
       digits.set(rec.digits.subarray(0, n), j * n);
     }
     rec.digits.fill(0);

@@ -8,6 +8,7 @@
  * One module instance per thread (worker threads load their own). `wasmField` returns null where
  * WebAssembly is unavailable or ZSE_NO_WASM is set; the TypeScript kernels are used then.
  */
+import { ZseError } from "../../util/errors.js";
 import { GF_WASM_BASE64, GF_WASM_LAYOUT as L } from "../generated/gf-wasm.js";
 import type { Fe } from "./binary-field.js";
 import { fieldStats } from "./stats.js";
@@ -335,7 +336,7 @@ function makeField(inst: Instance, m: 163 | 283): WasmField {
       return { offset, stride, count, positions: flats.length };
     },
     fixedBase({ tables, digits, n, X, Y, Z }) {
-      if (n > tables.positions) throw new RangeError("fixedBase: more digits than tables");
+      if (n > tables.positions) throw new ZseError("BAD_STATE", "fixedBase: more digits than tables");
       return run(() => fixedBaseFn(tables.offset, tables.stride, tables.count, n), { digits, n, X, Y, Z });
     },
     inv(out, a) {
@@ -344,7 +345,7 @@ function makeField(inst: Instance, m: 163 | 283): WasmField {
       get(out, L.out);
     },
     fixedBaseBatch({ tables, digits, n, N, xs, ys }) {
-      if (n > tables.positions) throw new RangeError("fixedBaseBatch: more digits than tables");
+      if (n > tables.positions) throw new ZseError("BAD_STATE", "fixedBaseBatch: more digits than tables");
       const E = 4 * E32;
       if (batch === null || batch.N < N || batch.n < n) {
         batch = {
@@ -377,7 +378,7 @@ function makeField(inst: Instance, m: 163 | 283): WasmField {
     },
     pubEval({ p, q, X, Y, Z }) {
       const n = Math.max(p.n, q?.n ?? 0);
-      if (n > L.digits2 - L.digits) throw new RangeError("pubEval: too many digits");
+      if (n > L.digits2 - L.digits) throw new ZseError("BAD_STATE", "pubEval: too many digits");
       // Uploads first: they may grow the memory, which replaces the views.
       pubTables[0] = upload(pubTables[0], p.flat, p.count);
       if (q !== undefined) pubTables[1] = upload(pubTables[1], q.flat, q.count);
