@@ -75,8 +75,7 @@ export class PublicMul {
     this.t2 = c.F.zero();
     this.flip = new Uint8Array(maxPts);
     this.dk = new Int8Array(this.rec.digits.length);
-    const m = c.F.m;
-    this.wasm = m === 163 || m === 283 ? wasmField(m) : null;
+    this.wasm = wasmField(c.F.m);
   }
 
   private newTable(n: number): Table {
@@ -165,14 +164,8 @@ export class PublicMul {
     if (w !== null && (tP === null || noInfinity(tP)) && (n2 === 0 || noInfinity(tQ)) && n1 + n2 > 0) {
       const p = tP === null ? null : { flat: tP.flat, count: tP.x.length, digits: dk, n: n1 };
       const q = n2 === 0 ? null : { flat: tQ.flat, count: tQ.x.length, digits: dl, n: n2 };
-      const first = p ?? q!;
-      const r = w.pubEval({
-        p: first,
-        ...(p !== null && q !== null ? { q } : {}),
-        X: acc.X,
-        Y: acc.Y,
-        Z: acc.Z,
-      });
+      // Only Q's digits: Q's table goes first (the module's second table is optional).
+      const r = w.pubEval({ p: p ?? q!, q: p === null ? null : q, X: acc.X, Y: acc.Y, Z: acc.Z });
       if (r === 0 || r === 2) {
         if (r === 2) ld.setInfinity(acc);
         if (o.r !== undefined && o.r.x !== null && o.r.y !== null) ld.addMixed(acc, o.r.x, o.r.y);

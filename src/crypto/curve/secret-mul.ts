@@ -44,8 +44,7 @@ export class SecretMul {
     this.y = o.curve.F.zero();
     this.t = o.curve.F.zero();
     this.xy = new Uint32Array(18);
-    const m = o.curve.F.m;
-    this.wasm = m === 163 || m === 283 ? wasmField(m) : null;
+    this.wasm = wasmField(o.curve.F.m);
   }
 
   /**

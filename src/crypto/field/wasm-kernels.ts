@@ -124,7 +124,7 @@ export interface WasmField {
    */
   pubEval(o: {
     p: { flat: Uint32Array; count: number; digits: Int8Array; n: number };
-    q?: { flat: Uint32Array; count: number; digits: Int8Array; n: number };
+    q?: { flat: Uint32Array; count: number; digits: Int8Array; n: number } | null;
     X: Fe;
     Y: Fe;
     Z: Fe;
@@ -148,8 +148,9 @@ export interface WasmField {
 
 const cache = new Map<number, WasmField | null>();
 
-/** The kernels of GF(2^m) (m = 163 or 283), or null without WebAssembly. */
-export function wasmField(m: 163 | 283): WasmField | null {
+/** The kernels of GF(2^m), or null for another m than 163 or 283 or without WebAssembly. */
+export function wasmField(m: number): WasmField | null {
+  if (m !== 163 && m !== 283) return null;
   const hit = cache.get(m);
   if (hit !== undefined) return hit;
   const inst = load();
@@ -381,11 +382,11 @@ function makeField(inst: Instance, m: 163 | 283): WasmField {
       if (n > L.digits2 - L.digits) throw new ZseError("BAD_STATE", "pubEval: too many digits");
       // Uploads first: they may grow the memory, which replaces the views.
       pubTables[0] = upload(pubTables[0], p.flat, p.count);
-      if (q !== undefined) pubTables[1] = upload(pubTables[1], q.flat, q.count);
+      if (q) pubTables[1] = upload(pubTables[1], q.flat, q.count);
       const i8 = inst.i8;
       i8.set(p.digits.subarray(0, p.n), L.digits);
       i8.fill(0, L.digits + p.n, L.digits + n);
-      if (q !== undefined) {
+      if (q) {
         i8.set(q.digits.subarray(0, q.n), L.digits2);
         i8.fill(0, L.digits2 + q.n, L.digits2 + n);
       } else i8.fill(0, L.digits2, L.digits2 + n);
