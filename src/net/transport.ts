@@ -117,6 +117,15 @@ export interface Transport {
   sendCommand(request: CommandRequest): Promise<DeliveryResult>;
   /** ZDO Match Descriptor to `target`: its endpoints with `profile` serving any of `inClusters`. */
   matchDescriptor(request: { target: Eui64Hex; profile: number; inClusters: number[] }): Promise<number[]>;
+  /**
+   * Match Descriptor telling no answer at all (undefined, after the stack's retries) from an
+   * empty answer ([]); optional: a stack that cannot tell them apart offers `matchDescriptor` only.
+   */
+  matchDescriptorOrTimeout?(request: {
+    target: Eui64Hex;
+    profile: number;
+    inClusters: number[];
+  }): Promise<number[] | undefined>;
   /** Installs (or with undefined removes) the APS link key shared with `partner`; `label` names it in logs. */
   setLinkKey(partner: Eui64Hex, key: Uint8Array | undefined, label?: string): void;
   getLinkKey(partner: Eui64Hex): Uint8Array | undefined;

@@ -64,6 +64,10 @@ export interface StartupOutcome {
 const REQUEST_KEY_TIMEOUT_MS = 10_000;
 /** Attempts at CBKE with the TC after joining while it answers NO_RESOURCES. */
 const MAX_KE_ATTEMPTS = 100;
+/** New attempts at CBKE with the TC after joining when one ended in TIMEOUT (frames lost). */
+const KE_TIMEOUT_RETRIES = 2;
+/** The wait before such an attempt (then up to as long again, at random). */
+const KE_RETRY_AFTER_TIMEOUT_MS = 30_000;
 
 export class SeNode {
   readonly transport: JoinerTransport;
@@ -80,6 +84,8 @@ export class SeNode {
   demand = 1234;
   /** KE attempts repeated after a NO_RESOURCES answer. */
   noResourcesRetries = 0;
+  /** KE attempts repeated after one ended in TIMEOUT. */
+  keTimeoutRetries = 0;
   private keEndpoints = new Map<Eui64Hex, number>();
   private readonly rng: Rng;
 
@@ -178,11 +184,21 @@ export class SeNode {
     // a busy TC answers NO_RESOURCES with a wait time; the initiator holds the next start
     // until it has passed (SE 07-5356 C.3.1.2.3)
     let outcome = await this.keWithDevice(join.trustCenter, { apsRequestKey: false });
-    for (let i = 1; outcome.status === "NO_RESOURCES" && i < MAX_KE_ATTEMPTS; i++) {
-      this.noResourcesRetries++;
-      // the wait time is a minimum: spread the retries over one more wait period so that
-      // devices turned away together do not all come back at the same moment
-      const waitMs = (outcome.waitTimeS ?? 30) * 1000;
+    let timeouts = 0;
+    for (let i = 1; i < MAX_KE_ATTEMPTS; i++) {
+      let waitMs: number;
+      if (outcome.status === "NO_RESOURCES") {
+        this.noResourcesRetries++;
+        waitMs = (outcome.waitTimeS ?? 30) * 1000;
+      } else if (outcome.status === "TIMEOUT" && timeouts < KE_TIMEOUT_RETRIES) {
+        // frames lost beyond every APS/ZDO retry: the TC's half-open session ends on its own
+        // timer (partner's time + 10 s), so start again once that has surely passed
+        timeouts++;
+        this.keTimeoutRetries++;
+        waitMs = KE_RETRY_AFTER_TIMEOUT_MS;
+      } else break;
+      // the wait is a minimum: spread the retries over one more wait period so that devices
+      // turned away together do not all come back at the same moment
       const r = this.rng.bytes(2);
       const spread = waitMs + Math.floor((((r[0] << 8) | r[1]) / 65536) * waitMs);
       await new Promise<void>((r) => this.scheduler.after(spread, r));
@@ -235,11 +251,12 @@ export class SeNode {
     if (!this.ke || this.config.cbke.suiteMask === 0) return local("UNSUPPORTED_SUITE");
     let endpoint = this.keEndpoints.get(partner);
     if (endpoint === undefined) {
-      const endpoints = await this.transport.matchDescriptor({
-        target: partner,
-        profile: PROFILE_SE,
-        inClusters: [CLUSTER_KEY_ESTABLISHMENT],
-      });
+      const request = { target: partner, profile: PROFILE_SE, inClusters: [CLUSTER_KEY_ESTABLISHMENT] };
+      // no answer at all is a TIMEOUT; only an answer without a KE server is NO_KE_ENDPOINT
+      const endpoints = this.transport.matchDescriptorOrTimeout
+        ? await this.transport.matchDescriptorOrTimeout(request)
+        : await this.transport.matchDescriptor(request);
+      if (endpoints === undefined) return local("TIMEOUT");
       if (endpoints.length === 0) return local("NO_KE_ENDPOINT");
       endpoint = endpoints[0];
       this.keEndpoints.set(partner, endpoint);

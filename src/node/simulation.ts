@@ -59,6 +59,8 @@ export interface DeviceReport {
   /** With whom the node holds link keys at the end, and how each was made. */
   linkKeys: { partner: string; key: string; how: string }[];
   noResourcesRetries: number;
+  /** KE attempts with the TC repeated after a TIMEOUT (frames lost beyond every retry). */
+  keTimeoutRetries: number;
   /** Keep-alive and Trust Center Swap-Out (scenarios tcso, tc-outage). */
   tcso?: DeviceTcsoReport;
 }
@@ -100,6 +102,7 @@ export interface SimulationResult {
     keCryptoCpuMs?: number;
     otherCpuMsPerHandshake?: number;
     noResourcesRetries: number;
+    keTimeoutRetries: number;
     frames: { sent: number; delivered: number; lost: number; macRetries: number };
     securityDrops: number;
   };
@@ -354,9 +357,11 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
         keStatus: j.node.getBdb("keStatus"),
         linkKeys,
         noResourcesRetries: j.node.noResourcesRetries,
+        keTimeoutRetries: j.node.keTimeoutRetries,
       };
     });
     const noResourcesRetries = devices.reduce((a, d) => a + d.noResourcesRetries, 0);
+    const keTimeoutRetries = devices.reduce((a, d) => a + d.keTimeoutRetries, 0);
     return {
       ok: steps.every((s) => s.ok),
       scenario,
@@ -384,6 +389,7 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
           ? Math.round(((cpuMs - keCryptoCpuMs) / handshakes) * 100) / 100
           : 0,
         noResourcesRetries,
+        keTimeoutRetries,
         frames: {
           sent: network.stats.sent,
           delivered: network.stats.delivered,

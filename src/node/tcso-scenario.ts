@@ -202,6 +202,7 @@ export async function runTcsoSimulation(options: TcsoScenarioOptions): Promise<S
         handshakesPerCpuSecond: handshakes ? Math.round((handshakes / cpuMs) * 1000 * 10) / 10 : 0,
         cpuMsPerHandshake: handshakes ? Math.round((cpuMs / handshakes) * 100) / 100 : 0,
         noResourcesRetries: devices.reduce((a, d) => a + d.noResourcesRetries, 0),
+        keTimeoutRetries: devices.reduce((a, d) => a + d.keTimeoutRetries, 0),
         frames: { sent: s.sent, delivered: s.delivered, lost: s.lost, macRetries: s.macRetries },
         securityDrops: stacks.reduce((a, x) => a + x.drops.length, 0),
       },
@@ -250,6 +251,7 @@ function deviceReport(net: TcsoNetwork, j: TcsoJoiner): DeviceReport {
     keStatus: j.node.getBdb("keStatus"),
     linkKeys,
     noResourcesRetries: j.node.noResourcesRetries,
+    keTimeoutRetries: j.node.keTimeoutRetries,
     tcso,
   };
 }

@@ -110,7 +110,7 @@ function human(r: SimulationResult, showKeys: boolean): string[] {
       .map(([k, v]) => `${k} ${v}`)
       .join(", ")})`,
     `Frames: ${s.frames.sent} sent, ${s.frames.delivered} delivered, ${s.frames.lost} lost, ${s.frames.macRetries} MAC retries, ${s.securityDrops} dropped by security`,
-    `NO_RESOURCES retries: ${s.noResourcesRetries}`,
+    `KE retries: ${s.noResourcesRetries} after NO_RESOURCES, ${s.keTimeoutRetries ?? 0} after TIMEOUT`,
     `Time: ${(s.virtualMs / 1000).toFixed(3)} s virtual, ${s.wallMs} ms wall; CPU ${s.setupCpuMs !== undefined ? `${s.setupCpuMs} ms set-up (CA, certificates), ` : ""}${s.cpuMs} ms run`,
     `CBKE: ${s.handshakes} handshakes, ${s.cpuMsPerHandshake} ms CPU each (both sides, network included), ${s.handshakesPerCpuSecond} handshakes per CPU second`,
     "",
@@ -139,6 +139,7 @@ function toJson(r: SimulationResult, showKeys: boolean, files: Record<string, st
         ...(showKeys ? { key: k.key } : {}),
       })),
       noResourcesRetries: d.noResourcesRetries,
+      keTimeoutRetries: d.keTimeoutRetries,
       ...(d.tcso ? { tcso: d.tcso } : {}),
     })),
     trustCenter: r.trustCenter,
