@@ -113,6 +113,7 @@ function human(r: SimulationResult, showKeys: boolean): string[] {
     `KE retries: ${s.noResourcesRetries} after NO_RESOURCES, ${s.keTimeoutRetries ?? 0} after TIMEOUT`,
     `Time: ${(s.virtualMs / 1000).toFixed(3)} s virtual, ${s.wallMs} ms wall; CPU ${s.setupCpuMs !== undefined ? `${s.setupCpuMs} ms set-up (CA, certificates), ` : ""}${s.cpuMs} ms run`,
     `CBKE: ${s.handshakes} handshakes, ${s.cpuMsPerHandshake} ms CPU each (both sides, network included), ${s.handshakesPerCpuSecond} handshakes per CPU second`,
+    ...cpuSplit(s),
     "",
     r.ok ? "Result: OK, every step succeeded" : "Result: FAILED (see the steps above)",
   );
@@ -193,4 +194,15 @@ export function register(program: Command): void {
         if (!r.ok) process.exitCode = EXIT_NEGATIVE;
       }),
     );
+}
+
+/** Where a handshake's CPU went: the CBKE computation, V8's background threads, the rest. */
+function cpuSplit(s: SimulationResult["stats"]): string[] {
+  if (s.keCryptoCpuMs === undefined || s.handshakes === 0) return [];
+  const per = (ms: number) => (ms / s.handshakes).toFixed(2);
+  const background = s.backgroundCpuMs;
+  const rest = s.cpuMs - s.keCryptoCpuMs - (background ?? 0);
+  return [
+    `  per handshake: ${per(s.keCryptoCpuMs)} ms CBKE computation, ${background !== undefined ? `${per(background)} ms V8 background threads (compiler, GC), ` : ""}${per(rest)} ms stacks, frames, engines`,
+  ];
 }
