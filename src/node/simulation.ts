@@ -17,6 +17,7 @@ import type { Store } from "../store/store.js";
 import { equalBytes, toHex } from "../util/bytes.js";
 import { ZseError } from "../util/errors.js";
 import { SeededRng } from "../util/rng.js";
+import { joinerReport } from "./device-report.js";
 import type { KeOutcome } from "./ke-runner.js";
 import { type AttackRecord, hostileTcCrypto, runHostileAttacks } from "./scenario-hostile.js";
 import { SeNode } from "./se-node.js";
@@ -357,17 +358,7 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
       }
       const pre = j.node.config.preconfiguredLinkKey;
       if (pre) keys.push({ key: pre, label: `${j.name}: install-code link key` });
-      return {
-        name: j.name,
-        eui64: j.stack.eui64,
-        role: j.role,
-        ...(j.stack.shortAddress !== undefined ? { shortAddress: j.stack.shortAddress } : {}),
-        join: j.join ?? "NOT_FINISHED",
-        keStatus: j.node.getBdb("keStatus"),
-        linkKeys,
-        noResourcesRetries: j.node.noResourcesRetries,
-        keTimeoutRetries: j.node.keTimeoutRetries,
-      };
+      return joinerReport(j, linkKeys);
     });
     const noResourcesRetries = devices.reduce((a, d) => a + d.noResourcesRetries, 0);
     const keTimeoutRetries = devices.reduce((a, d) => a + d.keTimeoutRetries, 0);

@@ -12,6 +12,7 @@ import type { TimelineEntry } from "../net/sim/network.js";
 import { SqliteStore } from "../store/sqlite-store.js";
 import { equalBytes, toHex } from "../util/bytes.js";
 import { ZseError } from "../util/errors.js";
+import { joinerReport } from "./device-report.js";
 import type { TcsoEvent } from "./keepalive-host.js";
 import type { DeviceReport, SimulationOptions, SimulationResult, Step } from "./simulation.js";
 import { SIM_CHANNEL, type SimTrustCenter, type TcsoJoiner, TcsoNetwork } from "./tcso-network.js";
@@ -242,16 +243,5 @@ function deviceReport(net: TcsoNetwork, j: TcsoJoiner): DeviceReport {
     reads: { ok: good.length, failed: reads.length - good.length },
     ...(good.length ? { lastGoodRead: good[good.length - 1].t } : {}),
   };
-  return {
-    name: j.name,
-    eui64: j.stack.eui64,
-    role: j.role,
-    ...(j.stack.shortAddress !== undefined ? { shortAddress: j.stack.shortAddress } : {}),
-    join: j.join ?? "NOT_FINISHED",
-    keStatus: j.node.getBdb("keStatus"),
-    linkKeys,
-    noResourcesRetries: j.node.noResourcesRetries,
-    keTimeoutRetries: j.node.keTimeoutRetries,
-    tcso,
-  };
+  return { ...joinerReport(j, linkKeys), tcso };
 }
