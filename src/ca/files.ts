@@ -1,7 +1,7 @@
 /**
  * Crash-safe file writes for the CA: private key files created owner-only (0600) and atomically
- * (temporary file, fsync, hard link to the final name, which fails rather than overwrite), and
- * whole-file replacement for exports.
+ * (temporary file, fsync, hard link to the final name, which fails rather than overwrite).
+ * Whole-file replacement for exports is util/files.ts `writeFileAtomic`.
  */
 import {
   closeSync,
@@ -10,7 +10,6 @@ import {
   linkSync,
   openSync,
   readFileSync,
-  renameSync,
   statSync,
   unlinkSync,
   writeSync,
@@ -59,13 +58,6 @@ export function writeNewSecretFile(path: string, data: string): void {
   } finally {
     unlinkSync(tmp);
   }
-  syncDir(dirname(path));
-}
-
-/** Replaces `path` atomically with `data` (temporary file + fsync + rename). */
-export function writeFileAtomic(path: string, data: string, mode = 0o644): void {
-  const tmp = writeTemp(path, data, mode);
-  renameSync(tmp, path);
   syncDir(dirname(path));
 }
 

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -179,6 +179,36 @@ describe("zse ca (issue 4)", () => {
     assert.equal(re.status, 0, re.stderr);
   });
 
+  it("--out: the whole document, owner-only for an issued key, replacing an older file; no temporary file left", async () => {
+    const outDir = mkdtempSync(join(root, "out-"));
+    const certOut = join(outDir, "cert.json");
+    writeFileSync(certOut, "old contents", { mode: 0o644 });
+    const r = await zseAsync([
+      "ca",
+      "issue",
+      "--dir",
+      dir,
+      "--subject",
+      "00112233445500bb",
+      "--out",
+      certOut,
+    ]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, "");
+    const doc = JSON.parse(readFileSync(certOut, "utf8"));
+    assert.match(doc.privateKey, /^[0-9a-f]+$/);
+    assert.equal(decodeCertificate(fromHex(doc.certificate)).suite, 2);
+    if (process.platform !== "win32") assert.equal(statSync(certOut).mode & 0o777, 0o600);
+    const exportOut = join(outDir, "export.json");
+    const e = await zseAsync(["ca", "export", "--dir", dir, "--out", exportOut]);
+    assert.equal(e.status, 0, e.stderr);
+    assert.deepEqual(
+      JSON.parse(readFileSync(exportOut, "utf8")).caPublicKeys.map((k: { publicKey: string }) => k.publicKey),
+      [caKeys[1], caKeys[2]],
+    );
+    assert.deepEqual(readdirSync(outDir).sort(), ["cert.json", "export.json"]);
+  });
+
   it("bad input: one line on stderr, exit 2, registry unchanged", async () => {
     const offCurve = (() => {
       const c = curveForSuite(2);
@@ -213,6 +243,16 @@ describe("zse ca (issue 4)", () => {
         /suite 1 certificates carry no validity/,
       ],
       [["--subject", "0011223344556678", "--format", "pem"], /--format: "pem"/],
+      // an output file that cannot be written: refused before issuing (its private key would be lost)
+      [
+        ["--subject", "0011223344556678", "--out", join(dir, "no-such-dir", "cert.json")],
+        /--out: cannot write .*cert\.json.*ENOENT/,
+      ],
+      [
+        ["--subject", "0011223344556678", "--count", "3", "--out", join(dir, "no-such-dir", "b.jsonl")],
+        /--out: cannot write .*b\.jsonl.*ENOENT/,
+      ],
+      [["--subject", "0011223344556678", "--out", dir], /--out: ".*" exists and is not a regular file/],
     ];
     const before = dumpRegistry(dir);
     const runs = await Promise.all(cases.map(([args]) => zseAsync(["ca", "issue", "--dir", dir, ...args])));

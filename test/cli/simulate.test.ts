@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -43,6 +43,36 @@ describe("zse simulate (issue 6 item 4)", () => {
       assert.equal(r.stderr.trim().split("\n").length, 1);
       assert.match(r.stderr, new RegExp(args[0]));
     }
+  });
+
+  it("--pcap/--keys that cannot be written: refused before the run (exit 2, one line, nothing on stdout)", () => {
+    for (const [args, re] of [
+      [
+        ["--pcap", join(dir, "no-such-dir", "x.pcap")],
+        /^zse: --pcap: cannot write ".*x\.pcap": directory .*: ENOENT$/,
+      ],
+      [
+        ["--keys", join(dir, "no-such-dir", "x.keys")],
+        /^zse: --keys: cannot write ".*x\.keys": directory .*: ENOENT$/,
+      ],
+      [["--pcap", dir], /^zse: --pcap: ".*" exists and is not a regular file$/],
+    ] as [string[], RegExp][]) {
+      const r = zse(["simulate", "--devices", "2", ...args]);
+      assert.equal(r.status, 2, args.join(" "));
+      assert.equal(r.stdout, "", "no run happened");
+      assert.match(r.stderr.trim(), re);
+    }
+  });
+
+  it("--keys replaces an older, world-readable file with an owner-only one; no temporary file left", () => {
+    const sub = mkdtempSync(join(dir, "keys-"));
+    const keys = join(sub, "old.keys");
+    writeFileSync(keys, "stale\n", { mode: 0o644 });
+    const r = zse(["simulate", "--suite", "1", "--keys", keys]);
+    assert.equal(r.status, 0, r.stderr);
+    if (process.platform !== "win32") assert.equal(statSync(keys).mode & 0o777, 0o600);
+    assert.ok(parseKeysFile(readFileSync(keys, "utf8")).some((x) => x.label === "network key"));
+    assert.deepEqual(readdirSync(sub), ["old.keys"]);
   });
 
   it("--pcap and --keys: Wireshark decodes the KE exchange and decrypts the APS-secured frames", (t) => {

@@ -5,7 +5,7 @@
  * report ZseError("IO") naming the store and the operation, and keep their previous state.
  */
 import assert from "node:assert/strict";
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -15,6 +15,7 @@ import { FrameCounters } from "../../src/store/frame-counters.js";
 import { SqliteStore } from "../../src/store/sqlite-store.js";
 import type { DeviceRecord } from "../../src/store/store.js";
 import { isZseError } from "../../src/util/errors.js";
+import { assertWritable, writeFileAtomic } from "../../src/util/files.js";
 import { SeededRng } from "../../src/util/rng.js";
 
 const dir = mkdtempSync(join(tmpdir(), "zse-io-"));
@@ -155,5 +156,38 @@ describe("CA registry that cannot be written", () => {
     assert.equal(ca.registry.count(), count);
     assert.equal(ca.registry.list({ revoked: true }).length, 0);
     ca.registry.close();
+  });
+});
+
+describe("output files (util/files.ts): all or nothing", () => {
+  it("a replacement that cannot land leaves the old file whole and no temporary file", () => {
+    const sub = mkdtempSync(join(dir, "out-"));
+    const target = join(sub, "taken");
+    mkdirSync(target); // a directory where the file should go: the final rename fails
+    writeFileSync(join(target, "inside"), "keep");
+    assert.throws(
+      () => writeFileAtomic(target, "new", 0o644, "--out"),
+      (e) => isZseError(e, "IO") && /^--out: cannot write ".*taken": EISDIR$/.test(e.message),
+    );
+    assert.deepEqual(readdirSync(sub), ["taken"]);
+    assert.equal(readFileSync(join(target, "inside"), "utf8"), "keep");
+    const file = join(sub, "file.txt");
+    writeFileSync(file, "old");
+    writeFileAtomic(file, new TextEncoder().encode("new bytes"), 0o600, "--out");
+    assert.equal(readFileSync(file, "utf8"), "new bytes");
+    assert.deepEqual(readdirSync(sub).sort(), ["file.txt", "taken"]);
+  });
+
+  it("assertWritable names the option and the reason; a new file in a writable directory passes", () => {
+    assert.throws(
+      () => assertWritable(join(dir, "missing", "x"), "--pcap"),
+      (e) => isZseError(e, "IO") && /^--pcap: cannot write .*: directory .*missing: ENOENT$/.test(e.message),
+    );
+    assert.throws(
+      () => assertWritable(dir, "--keys"),
+      (e) => isZseError(e, "IO") && /is not a regular file/.test(e.message),
+    );
+    assertWritable(join(dir, "new-file"), "--pcap");
+    assert.equal(readdirSync(dir).includes("new-file"), false, "checking creates nothing");
   });
 });

@@ -4,13 +4,11 @@
  * option is parsed and checked before the registry is touched; a certificate is committed to
  * the registry before it is printed.
  */
-import { writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { CertificateAuthority, initCa } from "../../ca/authority.js";
 import { type BatchSpec, runBatch } from "../../ca/batch.js";
-import { writeFileAtomic } from "../../ca/files.js";
 import {
   type BatchFormat,
   exportC,
@@ -36,6 +34,7 @@ import {
 import { fromHex } from "../../util/bytes.js";
 import { ZseError } from "../../util/errors.js";
 import { parseEui64 } from "../../util/eui64.js";
+import { assertWritable, writeFileAtomic } from "../../util/files.js";
 import { cryptoRng } from "../../util/rng.js";
 import { action, emit, printJson } from "../output.js";
 
@@ -182,15 +181,18 @@ function registerIssue(ca: Command): void {
           if (f !== "jsonl" && f !== "csv" && f !== "json")
             throw new ZseError("BAD_VALUE", `--format: "${f}" is not jsonl or csv for a batch`);
           const format: BatchFormat = f === "csv" ? "csv" : "jsonl";
+          assertWritable(o.out, "--out");
           return issueBatch(o, { count, format, workers, chunk, out: o.out });
         }
         const format = (o.format ?? "json") as OutputFormat;
         if (!["json", "c", "hex"].includes(format))
           throw new ZseError("BAD_VALUE", `--format: "${o.format}" is not json, c or hex`);
-        // Parse everything before opening the registry.
+        // Parse everything before opening the registry, and check the output file can be
+        // written before issuing: a private key that cannot be written out is lost.
         let authority: CertificateAuthority | undefined;
         const open = () => (authority ??= CertificateAuthority.open(o.dir));
         const req = parseIssue(o, () => defaultSuite(open()));
+        if (o.out !== undefined) assertWritable(o.out, "--out");
         try {
           const view = open().issue({ ...req, rng: cryptoRng, now: nowSeconds() });
           const text =
@@ -199,7 +201,7 @@ function registerIssue(ca: Command): void {
               : format === "c"
                 ? issuedC(view)
                 : `${issuedHex(view)}\n`;
-          if (o.out !== undefined) writeFileAtomic(o.out, text, 0o600);
+          if (o.out !== undefined) writeFileAtomic(o.out, text, 0o600, "--out");
           else process.stdout.write(text);
         } finally {
           authority?.close();
@@ -384,7 +386,7 @@ function registerExport(ca: Command): void {
         try {
           const data = authority.exportData({ revoked: o.revoked });
           const text = o.format === "c" ? exportC(data) : `${JSON.stringify(data, null, 2)}\n`;
-          if (o.out !== undefined) writeFileSync(o.out, text);
+          if (o.out !== undefined) writeFileAtomic(o.out, text, 0o644, "--out");
           else process.stdout.write(text);
         } finally {
           authority.close();

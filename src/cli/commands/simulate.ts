@@ -5,7 +5,6 @@
  * when the run completed but a step failed, 2 for bad options. Secrets (link keys, network
  * key) are printed only with --show-keys; --keys writes them to a Wireshark keys file.
  */
-import { chmodSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { formatKeysFile } from "../../net/keys-file.js";
 import { LINKTYPE_IEEE802_15_4_WITHFCS, PcapWriter } from "../../net/pcap.js";
@@ -13,6 +12,7 @@ import type { TimelineEntry } from "../../net/sim/network.js";
 import { SIM_VALID_FROM } from "../../node/sim-ca.js";
 import { runSimulation, SCENARIOS, type ScenarioName, type SimulationResult } from "../../node/simulation.js";
 import { ZseError } from "../../util/errors.js";
+import { assertWritable, writeFileAtomic } from "../../util/files.js";
 import { action, EXIT_NEGATIVE, printJson } from "../output.js";
 
 interface SimulateFlags {
@@ -175,18 +175,21 @@ export function register(program: Command): void {
     .action(
       action(async (flags: SimulateFlags) => {
         const o = parseFlags(flags);
+        // output paths are checked before the run, not found wrong after it
+        if (flags.pcap !== undefined) assertWritable(flags.pcap, "--pcap");
+        if (flags.keys !== undefined) assertWritable(flags.keys, "--keys");
         const r = await runSimulation({ ...o, db: flags.db, capture: flags.pcap !== undefined });
         const files: Record<string, string> = {};
         if (flags.pcap && r.frames) {
           const w = new PcapWriter({ linkType: LINKTYPE_IEEE802_15_4_WITHFCS });
           for (const f of r.frames)
             w.add({ timeUs: SIM_VALID_FROM * 1_000_000 + Math.round(f.t * 1000), data: f.bytes });
-          writeFileSync(flags.pcap, w.toBytes());
+          writeFileAtomic(flags.pcap, w.toBytes(), 0o644, "--pcap");
           files.pcap = flags.pcap;
         }
         if (flags.keys) {
-          writeFileSync(flags.keys, formatKeysFile(r.keys), { mode: 0o600 });
-          chmodSync(flags.keys, 0o600); // `mode` applies only to a new file
+          // secrets: a new owner-only file replaces any older one (whatever its mode was)
+          writeFileAtomic(flags.keys, formatKeysFile(r.keys), 0o600, "--keys");
           files.keys = flags.keys;
         }
         if (flags.json) printJson(toJson(r, flags.showKeys === true, files));
