@@ -48,6 +48,11 @@ export interface SimulationOptions {
   capture?: boolean;
   /** The TC's concurrent KE sessions (default 4); beyond it, NO_RESOURCES. */
   keSessions?: number;
+  /**
+   * Progress of a long run (the CLI's progress bar): "setup" counts the meters given their
+   * certificates, "run" the meters whose join and key exchange have ended.
+   */
+  onProgress?: (p: { phase: "setup" | "run"; done: number; total: number }) => void;
 }
 
 export interface DeviceReport {
@@ -210,9 +215,12 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
       joiners.push(j);
       return j;
     };
-    const meters = Array.from({ length: n }, (_, i) =>
-      make(simMeterEui(i), n === 1 ? "meter" : `meter-${i + 1}`, "meter"),
-    );
+    const progress = options.onProgress;
+    const meters = Array.from({ length: n }, (_, i) => {
+      const m = make(simMeterEui(i), n === 1 ? "meter" : `meter-${i + 1}`, "meter");
+      progress?.({ phase: "setup", done: i + 1, total: n });
+      return m;
+    });
     const display = make(SIM_DISPLAY_EUI, "display", "display");
     step(
       "ca",
@@ -225,9 +233,11 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
     );
 
     // Step 2-5: meters join and run CBKE with the TC automatically (BDB defaults: CBKE)
+    let metersDone = 0;
     const meterRuns = meters.map(async (m) => {
       const s = await m.node.start();
       m.join = s.join.status;
+      progress?.({ phase: "run", done: ++metersDone, total: n });
       return s;
     });
     // Step 6.4 (DCA): the display joins without CBKE, then keWithDevice with the first meter

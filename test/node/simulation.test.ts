@@ -79,4 +79,25 @@ describe("Simulation: the seed's application scenario (SE 07-5356 5.4, seed 6.3-
     await assert.rejects(runSimulation({ devices: 0 }), /devices: 0/);
     await assert.rejects(runSimulation({ loss: 1 }), /loss: 1/);
   });
+  it("onProgress: every meter counted once while set up, then once when its join and CBKE end", async () => {
+    const seen: { phase: string; done: number; total: number }[] = [];
+    const r = await runSimulation({ suite: 1, devices: 6, seed: 9, onProgress: (p) => seen.push({ ...p }) });
+    assert.equal(r.ok, true);
+    const setup = seen.filter((p) => p.phase === "setup");
+    const run = seen.filter((p) => p.phase === "run");
+    assert.deepEqual(
+      setup.map((p) => p.done),
+      [1, 2, 3, 4, 5, 6],
+    );
+    assert.deepEqual(
+      run.map((p) => p.done),
+      [1, 2, 3, 4, 5, 6],
+    );
+    assert.ok(seen.every((p) => p.total === 6));
+    assert.equal(
+      seen.findIndex((p) => p.phase === "run"),
+      setup.length,
+      "setup ends before the run starts",
+    );
+  });
 });

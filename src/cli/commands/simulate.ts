@@ -5,6 +5,7 @@
  * when the run completed but a step failed, 2 for bad options. Secrets (link keys, network
  * key) are printed only with --show-keys; --keys writes them to a Wireshark keys file.
  */
+import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { formatKeysFile } from "../../net/keys-file.js";
 import { LINKTYPE_IEEE802_15_4_WITHFCS, PcapWriter } from "../../net/pcap.js";
@@ -178,7 +179,18 @@ export function register(program: Command): void {
         // output paths are checked before the run, not found wrong after it
         if (flags.pcap !== undefined) assertWritable(flags.pcap, "--pcap");
         if (flags.keys !== undefined) assertWritable(flags.keys, "--keys");
-        const r = await runSimulation({ ...o, db: flags.db, capture: flags.pcap !== undefined });
+        const bar = progressBar(o.devices ?? 1);
+        let r: SimulationResult;
+        try {
+          r = await runSimulation({
+            ...o,
+            db: flags.db,
+            capture: flags.pcap !== undefined,
+            ...(bar ? { onProgress: bar.update } : {}),
+          });
+        } finally {
+          bar?.stop();
+        }
         const files: Record<string, string> = {};
         if (flags.pcap && r.frames) {
           const w = new PcapWriter({ linkType: LINKTYPE_IEEE802_15_4_WITHFCS });
@@ -208,4 +220,37 @@ function cpuSplit(s: SimulationResult["stats"]): string[] {
   return [
     `  per handshake: ${per(s.keCryptoCpuMs)} ms CBKE computation, ${background !== undefined ? `${per(background)} ms V8 background threads (compiler, GC), ` : ""}${per(rest)} ms stacks, frames, engines`,
   ];
+}
+
+/** Runs this large get a progress bar on stderr when it is a terminal. */
+const PROGRESS_FROM_DEVICES = 100;
+
+/**
+ * A progress bar on stderr (a terminal only, and only for runs of PROGRESS_FROM_DEVICES meters
+ * or more): certificates issued, then meters done with their join and key exchange.
+ */
+function progressBar(
+  devices: number,
+):
+  | { update: (p: { phase: "setup" | "run"; done: number; total: number }) => void; stop: () => void }
+  | undefined {
+  if (!process.stderr.isTTY || devices < PROGRESS_FROM_DEVICES) return undefined;
+  const bar = new SingleBar({
+    stream: process.stderr,
+    format: "{phase} [{bar}] {value}/{total} meters | ETA {eta}s",
+    hideCursor: true,
+  });
+  let phase: "setup" | "run" | undefined;
+  return {
+    update: (p) => {
+      if (p.phase !== phase) {
+        if (phase !== undefined) bar.stop();
+        phase = p.phase;
+        bar.start(p.total, p.done, { phase: p.phase === "setup" ? "certificates" : "network     " });
+      } else bar.update(p.done);
+    },
+    stop: () => {
+      if (phase !== undefined) bar.stop();
+    },
+  };
 }
