@@ -10,13 +10,17 @@
  * With `--issuance[=N]` also CA batch issuance of N suite 2 certificates (default 5,000) through
  * the real batch path (src/ca/bench.ts: worker threads, SQLite registry; issue 4).
  *
- * Usage: node --import tsx bench/index.ts [--json] [--quick] [--issuance[=N]]
+ * With `--simulate[=N]` also `zse simulate --devices N --suite 2` (default 1,000) in a fresh
+ * process right after, and its CPU per handshake over two suite 2 sides of this run (issue 6).
+ *
+ * Usage: node --import tsx bench/index.ts [--json] [--quick] [--issuance[=N]] [--simulate[=N]]
  */
 import { pathToFileURL } from "node:url";
 import { benchIssuance, type IssuanceBenchResult } from "../src/ca/bench.js";
 import { wasmField } from "../src/crypto/field/wasm-kernels.js";
 import { benchCbkeSuite, type CbkeBench } from "./cbke.js";
 import { benchCurves, type CurveBench } from "./curves.js";
+import { benchSimulation, formatSimulationBench, type SimulationBench } from "./simulation.js";
 
 export interface SuiteReport extends CbkeBench {
   curve: "sect163k1" | "sect283k1";
@@ -35,6 +39,8 @@ export interface BenchReport {
   suite2: SuiteReport;
   /** CA batch issuance (suite 2), when asked for. */
   issuance?: IssuanceBenchResult;
+  /** `zse simulate` right after, over two CBKE sides of this run (issue 6), when asked for. */
+  simulation?: SimulationBench;
   /** Run settings and environment, to read the figures by. */
   meta: {
     quick: boolean;
@@ -108,6 +114,11 @@ export async function runIssuanceBench(opts: { count?: number } = {}): Promise<I
   };
 }
 
+/** `zse simulate --devices N --suite 2` in a fresh process, related to this report's suite 2 side. */
+export function runSimulationBench(report: BenchReport, opts: { devices?: number } = {}): SimulationBench {
+  return benchSimulation({ devices: opts.devices ?? 1000, suite: 2, cbkeSideUs: report.suite2.cbkeSideUs });
+}
+
 function round(v: number): number {
   return v >= 100 ? Math.round(v) : Math.round(v * 10) / 10;
 }
@@ -145,6 +156,7 @@ export function formatBench(r: BenchReport): string[] {
         `(${i.workers} workers, ${i.cpuMsPerCertificate} ms CPU per certificate, registry ${i.consistent ? "consistent" : "INCONSISTENT"})`,
     );
   }
+  if (r.simulation !== undefined) lines.push(formatSimulationBench(r.simulation));
   lines.push(
     `(${r.meta.quick ? "quick run, " : ""}node ${r.meta.node}, ${r.meta.seconds} s; ${r.meta.wasm ? "WebAssembly kernels" : "TypeScript kernels only"}; SE and baseline figures in process ${r.meta.clock} time, field/curve figures from bench/curves.ts)`,
   );
@@ -157,6 +169,11 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   if (flag !== undefined) {
     const count = flag.includes("=") ? Number(flag.slice(flag.indexOf("=") + 1)) : undefined;
     report.issuance = await runIssuanceBench({ count });
+  }
+  const sim = process.argv.find((a) => a === "--simulate" || a.startsWith("--simulate="));
+  if (sim !== undefined) {
+    const devices = sim.includes("=") ? Number(sim.slice(sim.indexOf("=") + 1)) : undefined;
+    report.simulation = runSimulationBench(report, { devices });
   }
   if (process.argv.includes("--json")) console.log(JSON.stringify(report, null, 2));
   else console.log(formatBench(report).join("\n"));

@@ -217,4 +217,27 @@ describe("zse bench options (ARCHITECTURE.md CLI contract)", () => {
       assert.equal(r.stdout, "");
     }
   });
+
+  it("--simulate: a bad count is refused first; a run relates zse simulate to two CBKE sides of the same run", () => {
+    for (const bad of ["0", "x", "2.5", "100001"]) {
+      const r = zse(["bench", "--quick", "--simulate", bad, "--json"]);
+      assert.equal(r.status, 2, bad);
+      assert.match(r.stderr, /^zse: --simulate: .* is not a count in 1\.\.100000\n$/);
+      assert.equal(r.stdout, "");
+    }
+    const r = zse(["bench", "--quick", "--simulate", "3", "--json"]);
+    assert.equal(r.status, 0, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    const s = doc.simulation;
+    assert.equal(s.devices, 3);
+    assert.equal(s.suite, 2);
+    assert.equal(s.handshakes, 4, "three meters with the TC, the display with a meter");
+    assert.ok(Math.abs(s.twoSidesMs - (2 * doc.suite2.cbkeSideUs) / 1000) < 0.001);
+    assert.ok(Math.abs(s.ratioToTwoSides - s.cpuMsPerHandshake / s.twoSidesMs) < 0.01);
+    const parts = s.keCryptoMsPerHandshake + (s.backgroundMsPerHandshake ?? 0) + s.restMsPerHandshake;
+    // the stats hold whole milliseconds: three of them rounded, spread over the handshakes
+    const tolerance = 1.5 / s.handshakes + 0.03;
+    assert.ok(Math.abs(parts - s.cpuMsPerHandshake) < tolerance, `${parts} vs ${s.cpuMsPerHandshake}`);
+    assert.ok(s.keCryptoMsPerHandshake > 0);
+  });
 });

@@ -8,8 +8,9 @@ import { ZseError } from "../../util/errors.js";
 import { action, emit } from "../output.js";
 
 interface BenchModule {
-  runBench(opts: { quick?: boolean }): { issuance?: unknown };
+  runBench(opts: { quick?: boolean }): { issuance?: unknown; simulation?: unknown };
   runIssuanceBench(opts: { count?: number }): Promise<unknown>;
+  runSimulationBench(report: unknown, opts: { devices?: number }): unknown;
   formatBench(report: unknown): string[];
 }
 
@@ -32,28 +33,41 @@ export function register(program: Command): void {
     .option("--quick", "a few-second run with fewer rounds (noisier)")
     .option("--json", "print one JSON document")
     .option("--issuance [count]", "also CA batch issuance of suite 2 certificates (default 5000)")
+    .option(
+      "--simulate [devices]",
+      "also zse simulate --devices N --suite 2 (default 1000) right after, as a ratio to two CBKE sides",
+    )
     .addHelpText(
       "after",
-      "\nratio = cbkeSideUs / baselineSideUs, baseline = 4 x node:crypto EC keygen in the same run.\nExample:\n  zse bench --quick --json\n  zse bench --issuance 5000",
+      "\nratio = cbkeSideUs / baselineSideUs, baseline = 4 x node:crypto EC keygen in the same run.\nExample:\n  zse bench --quick --json\n  zse bench --issuance 5000\n  zse bench --simulate 1000",
     )
     .action(
-      action(async (opts: { quick?: boolean; json?: boolean; issuance?: boolean | string }) => {
-        let count: number | undefined;
-        if (typeof opts.issuance === "string") {
-          count = Number(opts.issuance);
-          if (!Number.isInteger(count) || count < 1) {
-            throw new ZseError(
-              "BAD_VALUE",
-              `--issuance: ${JSON.stringify(opts.issuance)} is not a positive count`,
-            );
-          }
-        }
-        const bench = await loadBench();
-        if (!opts.json)
-          process.stderr.write(`zse bench: running${opts.quick ? " (quick)" : " (about 30 s)"}...\n`);
-        const report = bench.runBench({ quick: opts.quick });
-        if (opts.issuance !== undefined) report.issuance = await bench.runIssuanceBench({ count });
-        emit(opts, report, () => bench.formatBench(report));
-      }),
+      action(
+        async (opts: {
+          quick?: boolean;
+          json?: boolean;
+          issuance?: boolean | string;
+          simulate?: boolean | string;
+        }) => {
+          const count = countOption(opts.issuance, "--issuance", 1_000_000);
+          const devices = countOption(opts.simulate, "--simulate", 100_000);
+          const bench = await loadBench();
+          if (!opts.json)
+            process.stderr.write(`zse bench: running${opts.quick ? " (quick)" : " (about 30 s)"}...\n`);
+          const report = bench.runBench({ quick: opts.quick });
+          if (opts.issuance !== undefined) report.issuance = await bench.runIssuanceBench({ count });
+          if (opts.simulate !== undefined) report.simulation = bench.runSimulationBench(report, { devices });
+          emit(opts, report, () => bench.formatBench(report));
+        },
+      ),
     );
+}
+
+/** The count of an option with an optional value: undefined (default) or an integer in 1..max. */
+function countOption(v: boolean | string | undefined, flag: string, max: number): number | undefined {
+  if (typeof v !== "string") return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new ZseError("BAD_VALUE", `${flag}: ${JSON.stringify(v)} is not a count in 1..${max}`);
+  return n;
 }
