@@ -16,19 +16,7 @@ import {
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { ZseError } from "../util/errors.js";
-
-function syncDir(dir: string): void {
-  try {
-    const fd = openSync(dir, "r");
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // Directories cannot be opened for fsync on every platform; the data itself was synced.
-  }
-}
+import { syncDir } from "../util/files.js";
 
 function writeTemp(path: string, data: string, mode: number): string {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);

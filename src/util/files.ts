@@ -49,7 +49,8 @@ export function assertWritable(path: string, what: string): void {
   }
 }
 
-function syncDir(dir: string): void {
+/** fsync of a directory (a rename or link in it made durable), where the platform allows it. */
+export function syncDir(dir: string): void {
   try {
     const fd = openSync(dir, "r");
     try {
