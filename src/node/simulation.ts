@@ -29,6 +29,12 @@ import { timedCrypto } from "./timed-crypto.js";
 import { TrustCenter } from "./trust-center.js";
 
 export const SCENARIOS = ["default", "tcso", "tc-outage", "hostile"] as const;
+
+/**
+ * Meters one simulated PAN takes: the coordinator hands out 65,526 short addresses
+ * (0x0001-0xfff6), and the display and some room stay free.
+ */
+export const MAX_SIMULATED_METERS = 65_000;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface SimulationOptions {
@@ -147,8 +153,8 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
   const n = options.devices ?? 1;
   const seed = options.seed ?? 1;
   const loss = options.loss ?? 0;
-  if (!Number.isInteger(n) || n < 1 || n > 100_000)
-    throw new ZseError("BAD_VALUE", `devices: ${n} is not an integer in 1..100000`);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_SIMULATED_METERS)
+    throw new ZseError("BAD_VALUE", `devices: ${n} is not an integer in 1..${MAX_SIMULATED_METERS}`);
   if (!(loss >= 0 && loss < 1)) throw new ZseError("BAD_VALUE", `loss: ${loss} is not in [0, 1)`);
   const wall0 = performance.now();
   const cpu0 = process.cpuUsage();

@@ -99,6 +99,27 @@ describe("Simulated network: replay, loss, retries and faults", () => {
     assert.ok(r.net.network.timeline.some((e) => e.what === "frame dropped" && e.to === "TC"));
   });
 
+  it("a coordinator with every short address handed out answers PAN at capacity", async () => {
+    const net = makeNet(14);
+    const { tc, stack: tcStack } = makeTc(net);
+    for (let a = 1; a <= 0xfff6; a++)
+      tcStack.restoreShortAddress(`00aa00000000${a.toString(16).padStart(4, "0")}`, a);
+    const m = makeJoiner(net, { eui64: "0000000000000b03", name: "meter" });
+    tc.addDeviceLinkKeyByInstallCode(m.stack.eui64, m.code.installCode);
+    const p = m.node.start();
+    await net.clock.run();
+    assert.equal((await p).join.status, "REFUSED");
+    assert.equal(tcStack.shortAddressOf(m.stack.eui64), undefined);
+    assert.ok(net.network.timeline.some((e) => e.what === "Association Response (PAN at capacity)"));
+    // a device that already has an address keeps being answered with it
+    const known = makeJoiner(net, { eui64: "00aa000000000007", name: "known" });
+    tc.addDeviceLinkKeyByInstallCode(known.stack.eui64, known.code.installCode);
+    const q = known.node.start();
+    await net.clock.run();
+    assert.equal((await q).join.status, "SUCCESS");
+    assert.equal(known.stack.shortAddress, 7);
+  });
+
   it("with the TC powered off the join finds nobody", async () => {
     const net = makeNet(13);
     const { tc } = makeTc(net);

@@ -4,6 +4,7 @@
  * live in bench/ beside the code, so this runs from a source checkout (as `npm run bench`).
  */
 import type { Command } from "commander";
+import { MAX_SIMULATED_METERS } from "../../node/simulation.js";
 import { ZseError } from "../../util/errors.js";
 import { action, emit } from "../output.js";
 
@@ -50,7 +51,7 @@ export function register(program: Command): void {
           simulate?: boolean | string;
         }) => {
           const count = countOption(opts.issuance, "--issuance", 1_000_000);
-          const devices = countOption(opts.simulate, "--simulate", 100_000);
+          const devices = countOption(opts.simulate, "--simulate", MAX_SIMULATED_METERS);
           const bench = await loadBench();
           if (!opts.json)
             process.stderr.write(`zse bench: running${opts.quick ? " (quick)" : " (about 30 s)"}...\n`);

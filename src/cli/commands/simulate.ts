@@ -11,7 +11,13 @@ import { formatKeysFile } from "../../net/keys-file.js";
 import { LINKTYPE_IEEE802_15_4_WITHFCS, PcapWriter } from "../../net/pcap.js";
 import type { TimelineEntry } from "../../net/sim/network.js";
 import { SIM_VALID_FROM } from "../../node/sim-ca.js";
-import { runSimulation, SCENARIOS, type ScenarioName, type SimulationResult } from "../../node/simulation.js";
+import {
+  MAX_SIMULATED_METERS,
+  runSimulation,
+  SCENARIOS,
+  type ScenarioName,
+  type SimulationResult,
+} from "../../node/simulation.js";
 import { ZseError } from "../../util/errors.js";
 import { assertWritable, writeFileAtomic } from "../../util/files.js";
 import { action, EXIT_NEGATIVE, printJson } from "../output.js";
@@ -34,8 +40,11 @@ function parseFlags(f: SimulateFlags) {
     throw new ZseError("BAD_VALUE", `--scenario: "${f.scenario}" is not one of ${SCENARIOS.join(", ")}`);
   if (f.suite !== "1" && f.suite !== "2")
     throw new ZseError("BAD_VALUE", `--suite: "${f.suite}" is not 1 or 2`);
-  if (!/^[1-9][0-9]*$/.test(f.devices) || Number(f.devices) > 100_000)
-    throw new ZseError("BAD_VALUE", `--devices: "${f.devices}" is not an integer in 1..100000`);
+  if (!/^[1-9][0-9]*$/.test(f.devices) || Number(f.devices) > MAX_SIMULATED_METERS)
+    throw new ZseError(
+      "BAD_VALUE",
+      `--devices: "${f.devices}" is not an integer in 1..${MAX_SIMULATED_METERS}`,
+    );
   const loss = Number(f.loss);
   if (f.loss.trim() === "" || !Number.isFinite(loss) || loss < 0 || loss >= 1)
     throw new ZseError("BAD_VALUE", `--loss: "${f.loss}" is not a probability in [0, 1)`);

@@ -61,6 +61,8 @@ export interface SimStackOptions {
 
 type Handlers = { [E in keyof TransportEvents]: ((e: TransportEvents[E]) => void)[] };
 
+/** Short addresses the coordinator hands out: 0x0001..0xfff6 (0xfff8.. are broadcast/reserved). */
+const SHORT_ADDRESSES = 0xfff6;
 const JOIN_STEP_TIMEOUT_MS = 5000;
 const ASSOCIATION_WAIT_MS = 1000;
 const ASSOCIATION_TRIES = 3;
@@ -565,8 +567,11 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
   private onAssocRequest(f: AirFrame): void {
     if (this.network.coordinator !== this.eui64) return;
     const rejoin = f.bytes[1] === 1;
-    const admit = this.joinHandler ? this.joinHandler({ eui64: f.src, rejoin }) : false;
     let short = this.shortAddresses.get(f.src);
+    // every address handed out (0 is the coordinator's): PAN at capacity (802.15.4 association
+    // status 0x01) rather than a search for a free address that never ends
+    const full = short === undefined && this.usedShort.size > SHORT_ADDRESSES;
+    const admit = !full && (this.joinHandler ? this.joinHandler({ eui64: f.src, rejoin }) : false);
     if (admit && short === undefined) {
       do short = 1 + this.rng.int(0xfff6);
       while (this.usedShort.has(short));
@@ -582,10 +587,12 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
       kind: "assoc-response",
       src: this.eui64,
       dst: f.src,
-      bytes: Uint8Array.of(s & 0xff, s >> 8, admit ? 0x00 : 0x02),
+      bytes: Uint8Array.of(s & 0xff, s >> 8, admit ? 0x00 : full ? 0x01 : 0x02),
       label: admit
         ? `${rejoin ? "Rejoin" : "Association"} Response (short address 0x${toHex(Uint8Array.of(s >> 8, s & 0xff))})`
-        : "Association Response (PAN access denied)",
+        : full
+          ? "Association Response (PAN at capacity)"
+          : "Association Response (PAN access denied)",
       key: "none",
     });
     if (admit) for (const h of this.admittedHandlers) h({ eui64: f.src, shortAddress: s, rejoin });
