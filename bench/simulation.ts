@@ -6,6 +6,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { handshakeCpuSplit } from "../src/node/simulation.js";
 
 const BIN = fileURLToPath(new URL("../bin/zse.js", import.meta.url));
 
@@ -47,18 +48,17 @@ export function benchSimulation(opts: {
     throw new Error(`zse simulate exited ${r.status}: ${(r.stderr || r.stdout).split("\n")[0]}`);
   }
   const s = (JSON.parse(r.stdout) as { stats: SimStats }).stats;
-  const h = s.handshakes;
-  const per = (ms: number) => Math.round((ms / h) * 100) / 100;
-  const background = s.backgroundCpuMs;
+  const split = handshakeCpuSplit(s);
+  if (!split) throw new Error("zse simulate reported no handshakes or no CBKE computation time");
   const twoSidesMs = (2 * opts.cbkeSideUs) / 1000;
   return {
     devices: opts.devices,
     suite: opts.suite,
-    handshakes: h,
+    handshakes: s.handshakes,
     cpuMsPerHandshake: s.cpuMsPerHandshake,
-    keCryptoMsPerHandshake: per(s.keCryptoCpuMs),
-    ...(background !== undefined ? { backgroundMsPerHandshake: per(background) } : {}),
-    restMsPerHandshake: per(s.cpuMs - s.keCryptoCpuMs - (background ?? 0)),
+    keCryptoMsPerHandshake: split.keCrypto,
+    ...(split.background !== undefined ? { backgroundMsPerHandshake: split.background } : {}),
+    restMsPerHandshake: split.rest,
     twoSidesMs: Math.round(twoSidesMs * 1000) / 1000,
     ratioToTwoSides: Math.round((s.cpuMsPerHandshake / twoSidesMs) * 100) / 100,
   };

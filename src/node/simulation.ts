@@ -146,6 +146,30 @@ interface Joiner {
   join?: string;
 }
 
+/** A run's CPU per handshake in ms, split: the CBKE computation, V8's background threads (when known), the rest. */
+export interface HandshakeCpuSplit {
+  keCrypto: number;
+  background?: number;
+  rest: number;
+}
+
+/** The split of `stats` (a run with handshakes and its KE crypto accounted), rounded to 0.01 ms; else undefined. */
+export function handshakeCpuSplit(stats: {
+  handshakes: number;
+  cpuMs: number;
+  keCryptoCpuMs?: number;
+  backgroundCpuMs?: number;
+}): HandshakeCpuSplit | undefined {
+  const { handshakes: h, keCryptoCpuMs: crypto, backgroundCpuMs: background } = stats;
+  if (crypto === undefined || h === 0) return undefined;
+  const per = (ms: number) => Math.round((ms / h) * 100) / 100;
+  return {
+    keCrypto: per(crypto),
+    ...(background !== undefined ? { background: per(background) } : {}),
+    rest: per(stats.cpuMs - crypto - (background ?? 0)),
+  };
+}
+
 export async function runSimulation(options: SimulationOptions = {}): Promise<SimulationResult> {
   const scenario = options.scenario ?? "default";
   if (scenario === "tcso" || scenario === "tc-outage") return runTcsoSimulation({ ...options, scenario });

@@ -12,6 +12,7 @@ import { LINKTYPE_IEEE802_15_4_WITHFCS, PcapWriter } from "../../net/pcap.js";
 import type { TimelineEntry } from "../../net/sim/network.js";
 import { SIM_VALID_FROM } from "../../node/sim-ca.js";
 import {
+  handshakeCpuSplit,
   MAX_SIMULATED_METERS,
   runSimulation,
   SCENARIOS,
@@ -222,12 +223,10 @@ export function register(program: Command): void {
 
 /** Where a handshake's CPU went: the CBKE computation, V8's background threads, the rest. */
 function cpuSplit(s: SimulationResult["stats"]): string[] {
-  if (s.keCryptoCpuMs === undefined || s.handshakes === 0) return [];
-  const per = (ms: number) => (ms / s.handshakes).toFixed(2);
-  const background = s.backgroundCpuMs;
-  const rest = s.cpuMs - s.keCryptoCpuMs - (background ?? 0);
+  const split = handshakeCpuSplit(s);
+  if (!split) return [];
   return [
-    `  per handshake: ${per(s.keCryptoCpuMs)} ms CBKE computation, ${background !== undefined ? `${per(background)} ms V8 background threads (compiler, GC), ` : ""}${per(rest)} ms stacks, frames, engines`,
+    `  per handshake: ${split.keCrypto} ms CBKE computation, ${split.background !== undefined ? `${split.background} ms V8 background threads (compiler, GC), ` : ""}${split.rest} ms stacks, frames, engines`,
   ];
 }
 
