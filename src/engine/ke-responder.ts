@@ -4,7 +4,8 @@
  * Initiate KE -> Ephemeral Data -> Confirm Key Data, and ends with KeyData installed as the
  * link key with that partner or with a Terminate KE status:
  * - UNSUPPORTED_SUITE when the requested suite is not exactly one suite we hold;
- * - NO_RESOURCES with a wait time when `maxSessions` sessions are already running;
+ * - NO_RESOURCES with a wait time when `maxSessions` sessions are already running (a fixed
+ *   time, or with `waitTime: "queue"` one spread by the queue of refused initiators);
  * - UNKNOWN_ISSUER / INVALID_CERTIFICATE / BAD_MESSAGE from the certificate checks;
  * - BAD_MESSAGE for a malformed or out-of-order command or an invalid ephemeral point;
  * - BAD_KEY_CONFIRM when MACU does not verify.
@@ -39,7 +40,8 @@ import {
 } from "../zcl/ke-commands.js";
 import { ZclStatus } from "../zcl/status.js";
 import { KeEngineBase } from "./ke-common.js";
-import { KE_DEFAULT_WAIT_TIME_SEC, type KeAction, type KeEngineOptions } from "./ke-types.js";
+import { KE_DEFAULT_WAIT_TIME_SEC, type KeAction, type KeEngineOptions, type KeOutcome } from "./ke-types.js";
+import { KeWaitQueue } from "./ke-wait-queue.js";
 import type { Eui64Hex, ReceivedFrame } from "./types.js";
 
 export interface KeResponderOptions extends KeEngineOptions {
@@ -47,6 +49,11 @@ export interface KeResponderOptions extends KeEngineOptions {
   maxSessions?: number;
   /** Wait time (s) sent with NO_RESOURCES; default 30 (SiLabs). */
   waitTimeSec?: number;
+  /**
+   * "fixed" (default): every NO_RESOURCES carries `waitTimeSec`. "queue": each refused
+   * initiator is told when a session should be free for it (ke-wait-queue.ts).
+   */
+  waitTime?: "fixed" | "queue";
 }
 
 interface ResponderSession {
@@ -67,11 +74,20 @@ export class KeResponder extends KeEngineBase {
   private readonly sessions = new Map<Eui64Hex, ResponderSession>();
   private readonly maxSessions: number;
   private readonly waitTimeSec: number;
+  /** The queue of refused initiators, with `waitTime: "queue"`. */
+  readonly waitQueue: KeWaitQueue | undefined;
 
   constructor(options: KeResponderOptions) {
     super(options);
     this.maxSessions = options.maxSessions ?? 1;
     this.waitTimeSec = options.waitTimeSec ?? KE_DEFAULT_WAIT_TIME_SEC;
+    this.waitQueue = options.waitTime === "queue" ? new KeWaitQueue(this.maxSessions) : undefined;
+  }
+
+  /** Every session's end passes here: its duration feeds the wait queue's mean (refusals, 0 ms, do not). */
+  protected override done(outcome: KeOutcome): KeAction {
+    if (outcome.durationMs > 0) this.waitQueue?.sessionEnded(outcome.durationMs);
+    return super.done(outcome);
   }
 
   /** Number of sessions in progress. */
@@ -236,7 +252,7 @@ export class KeResponder extends KeEngineBase {
         "NO_RESOURCES",
         `${this.sessions.size} session(s) running, limit ${this.maxSessions}`,
         suite,
-        this.waitTimeSec,
+        this.waitQueue ? this.waitQueue.refuse(from, now) : this.waitTimeSec,
       );
     }
     let init: InitiateKe;
@@ -258,6 +274,7 @@ export class KeResponder extends KeEngineBase {
     if (verdict) return refuse(verdict.status, verdict.reason, init.suite);
 
     const deadline = now + init.ephemeralDataGenerateTime * 1000 + this.slackMs;
+    this.waitQueue?.admitted(from);
     this.sessions.set(from, {
       partner: from,
       partnerBytes,

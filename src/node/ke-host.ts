@@ -25,7 +25,7 @@ export interface KeHostOptions {
   /** Our KE endpoint (default 240). */
   endpoint: number;
   /** Run a responder (every SE device answers KE), and with how many concurrent sessions. */
-  responder?: { maxSessions?: number; waitTimeSec?: number };
+  responder?: { maxSessions?: number; waitTimeSec?: number; waitTime?: "fixed" | "queue" };
   /** A responder session ended (SUCCESS carries the key). */
   onResponderDone?: (outcome: KeOutcome) => void;
   /** Unix ms at scheduler time `now`, for certificate validity; omitted: not checked. */

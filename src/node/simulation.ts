@@ -54,6 +54,8 @@ export interface SimulationOptions {
   capture?: boolean;
   /** The TC's concurrent KE sessions (default 4); beyond it, NO_RESOURCES. */
   keSessions?: number;
+  /** The TC's NO_RESOURCES wait times: spread by its queue (default) or a fixed 30 s. */
+  keWaitTime?: "queue" | "fixed";
   /**
    * Progress of a long run (the CLI's progress bar): "setup" counts the meters given their
    * certificates, "run" the meters whose join and key exchange have ended.
@@ -211,6 +213,7 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
       ke: {
         credentials: { [suite]: tcCredentials },
         maxSessions: options.keSessions ?? 4,
+        waitTime: options.keWaitTime ?? "queue",
         crypto: timedCrypto(
           cryptoCpu,
           scenario === "hostile" ? hostileTcCrypto({ revoked, clock }) : undefined,

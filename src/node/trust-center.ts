@@ -34,12 +34,15 @@ export interface TrustCenterOptions {
   scheduler: Scheduler;
   /**
    * The KE responder (SE 07-5356 C.3.1): the TC's certificates and keys per suite, how many
-   * sessions may run at once (NO_RESOURCES beyond, with `waitTimeSec`), its endpoint (240).
+   * sessions may run at once (NO_RESOURCES beyond), its endpoint (240). The wait time sent with
+   * NO_RESOURCES is spread by the queue of refused devices (`waitTime: "queue"`, the default:
+   * engine/ke-wait-queue.ts) or `waitTimeSec` every time (`"fixed"`).
    */
   ke?: {
     credentials: Partial<Record<1 | 2, KeSuiteCredentials>>;
     maxSessions?: number;
     waitTimeSec?: number;
+    waitTime?: "fixed" | "queue";
     endpoint?: number;
     crypto?: KeCrypto;
   };
@@ -99,7 +102,11 @@ export class TrustCenter {
         crypto: options.ke.crypto ?? cbkeCrypto(),
         rng: this.rng,
         endpoint,
-        responder: { maxSessions: options.ke.maxSessions ?? 1, waitTimeSec: options.ke.waitTimeSec },
+        responder: {
+          maxSessions: options.ke.maxSessions ?? 1,
+          waitTimeSec: options.ke.waitTimeSec,
+          waitTime: options.ke.waitTime ?? "queue",
+        },
         onResponderDone: (o) => {
           this.keyEstablished({
             eui64: o.partner,

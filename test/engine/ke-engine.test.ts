@@ -288,6 +288,49 @@ describe("Session limit and wait time (C.3.1.2.3 NO_RESOURCES; SiLabs 30 s)", ()
     assert.equal(bus.keys.filter((k) => k.holder === loser.eui64).length, 1);
   });
 
+  it('waitTime "queue": each refused initiator is told a later time, from the measured session length', () => {
+    const eui = (n: number) => `00000000000000d${n}`;
+    const v = responder({}, { maxSessions: 1, waitTime: "queue" });
+    // 700 ms a hop: a session lasts seconds, so the waits differ in whole seconds
+    const bus = new KeBus({ latencyMs: 700 });
+    bus.add({ eui64: V, responder: v });
+    // a first handshake alone measures the session length
+    const first = initiator({ eui: eui(9) });
+    bus.add({ eui64: first.eui64, initiator: first });
+    bus.apply(first.eui64, "initiator", first.start({ partner: V, now: 0 }));
+    bus.run();
+    const measured = v.waitQueue?.sessionMs;
+    assert.equal(measured?.measured, true);
+    assert.ok((measured?.ms ?? 0) >= 2_000);
+    // then five at once: one session, four refused with growing waits
+    const inits = [0, 1, 2, 3, 4].map((n) => initiator({ eui: eui(n) }));
+    const t0 = bus.now;
+    for (const i of inits) {
+      bus.add({ eui64: i.eui64, initiator: i });
+      bus.apply(i.eui64, "initiator", i.start({ partner: V, now: t0 }));
+    }
+    bus.run();
+    const terms = bus.trace.filter((t) => t.from === V && isTerminate(t.frame));
+    const waits = terms.map((t) => {
+      const m = decodeKeFrame(t.frame).message;
+      assert.equal(m.command === "terminate" && m.status, 4);
+      return m.command === "terminate" ? m.waitTime : -1;
+    });
+    assert.equal(waits.length, 4);
+    const ms = measured?.ms ?? 0;
+    // the k-th refused (k = 1..4) is told k sessions' time (whole seconds, at least 1)
+    assert.deepEqual(
+      waits,
+      [1, 2, 3, 4].map((k) => Math.max(1, Math.ceil((k * ms) / 1000))),
+    );
+    assert.ok(waits[3] > waits[0]);
+    assert.equal(v.waitQueue?.waiting, 4);
+  });
+
+  it("the fixed wait time stays the default (waitTimeSec, 30 s) and there is no queue", () => {
+    assert.equal(responder({}, { maxSessions: 1 }).waitQueue, undefined);
+  });
+
   it("default limit is one session (SiLabs, NXP)", () => {
     const v = responder();
     const a = initiator({ eui: "00000000000000c1" });

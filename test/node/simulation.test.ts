@@ -54,15 +54,23 @@ describe("Simulation: the seed's application scenario (SE 07-5356 5.4, seed 6.3-
   });
 
   it("several meters at once against a one-session TC: NO_RESOURCES, waits, retries, all succeed", async () => {
-    const r = await runSimulation({ suite: 1, devices: 5, seed: 5, keSessions: 1 });
-    assert.equal(r.ok, true, JSON.stringify(r.steps));
-    assert.ok((r.trustCenter.keOutcomes.NO_RESOURCES ?? 0) > 0);
-    assert.ok(r.stats.noResourcesRetries > 0);
-    assert.equal(r.trustCenter.keOutcomes.SUCCESS, 5);
-    assert.ok(r.timeline!.some((e) => e.what === "Terminate KE (NO_RESOURCES)" && e.from === "TC"));
-    // the wait time (30 s) is honoured: the run spans at least one wait
-    assert.ok(r.stats.virtualMs >= 30_000);
-    for (const d of r.devices) assert.equal(d.keStatus, "SUCCESS");
+    const fixed = await runSimulation({ suite: 1, devices: 5, seed: 5, keSessions: 1, keWaitTime: "fixed" });
+    const queued = await runSimulation({ suite: 1, devices: 5, seed: 5, keSessions: 1 });
+    for (const r of [fixed, queued]) {
+      assert.equal(r.ok, true, JSON.stringify(r.steps));
+      assert.ok((r.trustCenter.keOutcomes.NO_RESOURCES ?? 0) > 0);
+      assert.ok(r.stats.noResourcesRetries > 0);
+      assert.equal(r.trustCenter.keOutcomes.SUCCESS, 5);
+      assert.ok(r.timeline!.some((e) => e.what === "Terminate KE (NO_RESOURCES)" && e.from === "TC"));
+      for (const d of r.devices) assert.equal(d.keStatus, "SUCCESS");
+    }
+    // a fixed wait (30 s) is honoured: the run spans at least one wait
+    assert.ok(fixed.stats.virtualMs >= 30_000);
+    // waits spread by the queue (1 s and up here: the sessions take tens of ms) end far sooner,
+    // with no more refusals
+    assert.ok(queued.stats.virtualMs >= 1_000);
+    assert.ok(queued.stats.virtualMs < fixed.stats.virtualMs / 2, `${queued.stats.virtualMs} ms`);
+    assert.ok(queued.stats.noResourcesRetries <= fixed.stats.noResourcesRetries);
   });
 
   it("under 30% loss every step still succeeds, with retries in the timeline", async () => {
