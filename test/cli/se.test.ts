@@ -239,5 +239,14 @@ describe("zse bench options (ARCHITECTURE.md CLI contract)", () => {
     const tolerance = 1.5 / s.handshakes + 0.03;
     assert.ok(Math.abs(parts - s.cpuMsPerHandshake) < tolerance, `${parts} vs ${s.cpuMsPerHandshake}`);
     assert.ok(s.keCryptoMsPerHandshake > 0);
+    // the same simulation again in that process: its own split and ratio; the warm-up is the
+    // difference between the two runs (per-handshake figures are rounded to 0.01 ms)
+    const w = s.warm;
+    assert.ok(w.keCryptoMsPerHandshake > 0);
+    assert.ok(Math.abs(w.ratioToTwoSides - w.cpuMsPerHandshake / s.twoSidesMs) < 0.01);
+    const wParts = w.keCryptoMsPerHandshake + (w.backgroundMsPerHandshake ?? 0) + w.restMsPerHandshake;
+    assert.ok(Math.abs(wParts - w.cpuMsPerHandshake) < tolerance, `${wParts} vs ${w.cpuMsPerHandshake}`);
+    const warmUp = (s.cpuMsPerHandshake - w.cpuMsPerHandshake) * s.handshakes;
+    assert.ok(Math.abs(s.warmUpCpuMs - warmUp) <= 0.01 * s.handshakes + 1, `${s.warmUpCpuMs} vs ${warmUp}`);
   });
 });

@@ -1,0 +1,19 @@
+/**
+ * Child process of `zse bench --simulate N` (bench/simulation.ts): runs the simulation of
+ * `zse simulate --devices N --suite 2` twice in this fresh process and prints both runs' stats
+ * as one JSON document, `{ fresh, warm }`. The first run is what a user's `zse simulate` costs
+ * (V8 compiling as it goes); the second, the same work again once V8 has compiled it: what a
+ * handshake costs the engines and the network, without the process's one-off warm-up.
+ *
+ * Usage: node --import tsx bench/simulation-twice.ts <devices>
+ */
+import { runSimulation } from "../src/node/simulation.js";
+
+const devices = Number(process.argv[2]);
+const fresh = await runSimulation({ devices, suite: 2 });
+if (!fresh.ok) {
+  process.stderr.write(`zse simulate --devices ${devices} --suite 2: not every step succeeded\n`);
+  process.exit(1);
+}
+const warm = await runSimulation({ devices, suite: 2 });
+process.stdout.write(`${JSON.stringify({ fresh: fresh.stats, warm: warm.stats, warmOk: warm.ok })}\n`);
