@@ -66,6 +66,8 @@ export interface TcsoNetworkOptions {
   store?: Store;
   /** The TCs' concurrent KE sessions (default 4). */
   keSessions?: number;
+  /** The TCs' NO_RESOURCES wait times (default "queue"; docs/ke.md). */
+  keWaitTime?: "queue" | "fixed";
   /** Keep-Alive server settings (default the seed's example: base 1 min, jitter 5 s). */
   keepAlive?: { base: number; jitter: number };
   /** Each joiner's TCSO callback (the startup configuration's `tcsoCallback`). */
@@ -199,7 +201,11 @@ export class TcsoNetwork {
       store: o.store,
       rng: this.rng,
       scheduler: this.clock,
-      ke: { credentials: { [this.suite]: credentials }, maxSessions: this.opts.keSessions ?? 4 },
+      ke: {
+        credentials: { [this.suite]: credentials },
+        maxSessions: this.opts.keSessions ?? 4,
+        waitTime: this.opts.keWaitTime ?? "queue",
+      },
       log: (t) => this.note(o.name, t),
       onKeDone: (k: KeOutcome) => {
         this.keOutcomes[k.status] = (this.keOutcomes[k.status] ?? 0) + 1;

@@ -80,6 +80,7 @@ export async function runTcsoSimulation(options: TcsoScenarioOptions): Promise<S
     timeline: keepTimeline,
     ...(store ? { store } : {}),
     keSessions: options.keSessions ?? 4,
+    keWaitTime: options.keWaitTime ?? "queue",
     ...(options.capture ? { onAir: (f, t) => f.kind === "aps" && frames.push({ t, bytes: f.bytes }) } : {}),
   });
   try {

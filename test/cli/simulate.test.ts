@@ -36,6 +36,8 @@ describe("zse simulate (issue 6 item 4)", () => {
       ["--suite", "3"],
       ["--devices", "x"],
       ["--loss", "1"],
+      ["--ke-sessions", "0"],
+      ["--ke-wait", "never"],
     ]) {
       const r = zse(["simulate", ...args]);
       assert.equal(r.status, 2, args.join(" "));
@@ -43,6 +45,35 @@ describe("zse simulate (issue 6 item 4)", () => {
       assert.equal(r.stderr.trim().split("\n").length, 1);
       assert.match(r.stderr, new RegExp(args[0]));
     }
+  });
+
+  it("--ke-sessions and --ke-wait: the TC's session limit and NO_RESOURCES wait policy", () => {
+    const run = (wait: string) => {
+      const r = zse([
+        "simulate",
+        "--suite",
+        "1",
+        "--devices",
+        "4",
+        "--ke-sessions",
+        "1",
+        "--ke-wait",
+        wait,
+        "--json",
+      ]);
+      assert.equal(r.status, 0, r.stderr);
+      return JSON.parse(r.stdout);
+    };
+    const fixed = run("fixed");
+    const queued = run("queue");
+    for (const doc of [fixed, queued]) {
+      assert.equal(doc.ok, true);
+      // one session at a time: the other meters are turned away at least once
+      assert.ok(doc.stats.noResourcesRetries >= 3, String(doc.stats.noResourcesRetries));
+    }
+    // the fixed wait is 30 s; the queue's waits here are a few seconds
+    assert.ok(fixed.stats.virtualMs >= 30_000, String(fixed.stats.virtualMs));
+    assert.ok(queued.stats.virtualMs < fixed.stats.virtualMs / 2, String(queued.stats.virtualMs));
   });
 
   it("--pcap/--keys that cannot be written: refused before the run (exit 2, one line, nothing on stdout)", () => {

@@ -30,6 +30,8 @@ interface SimulateFlags {
   seed: string;
   db?: string;
   loss: string;
+  keSessions: string;
+  keWait: string;
   pcap?: string;
   keys?: string;
   json?: boolean;
@@ -49,6 +51,13 @@ function parseFlags(f: SimulateFlags) {
   const loss = Number(f.loss);
   if (f.loss.trim() === "" || !Number.isFinite(loss) || loss < 0 || loss >= 1)
     throw new ZseError("BAD_VALUE", `--loss: "${f.loss}" is not a probability in [0, 1)`);
+  if (!/^[1-9][0-9]*$/.test(f.keSessions) || Number(f.keSessions) > MAX_SIMULATED_METERS)
+    throw new ZseError(
+      "BAD_VALUE",
+      `--ke-sessions: "${f.keSessions}" is not an integer in 1..${MAX_SIMULATED_METERS}`,
+    );
+  if (f.keWait !== "queue" && f.keWait !== "fixed")
+    throw new ZseError("BAD_VALUE", `--ke-wait: "${f.keWait}" is not queue or fixed`);
   if (f.seed.trim() === "") throw new ZseError("BAD_VALUE", "--seed: empty");
   const seed = /^[0-9]{1,9}$/.test(f.seed) ? Number(f.seed) : f.seed;
   return {
@@ -57,6 +66,8 @@ function parseFlags(f: SimulateFlags) {
     devices: Number(f.devices),
     seed,
     loss,
+    keSessions: Number(f.keSessions),
+    keWaitTime: f.keWait as "queue" | "fixed",
   };
 }
 
@@ -175,13 +186,19 @@ export function register(program: Command): void {
     .option("--seed <S>", "seed: the same seed replays the same run", "1")
     .option("--db <file>", "the Trust Center's SQLite store (default: in memory)")
     .option("--loss <p>", "probability a MAC transmission attempt is lost", "0")
+    .option("--ke-sessions <N>", "KE sessions the Trust Center runs at once (NO_RESOURCES beyond)", "4")
+    .option(
+      "--ke-wait <queue|fixed>",
+      "NO_RESOURCES wait times: spread by the TC's queue of refused devices, or 30 s every time",
+      "queue",
+    )
     .option("--pcap <file>", "write the frames as a pcap (IEEE 802.15.4 with FCS) for Wireshark")
     .option("--keys <file>", "write every key as a Wireshark zigbee_pc_keys file (secrets)")
     .option("--show-keys", "print link keys (secrets) in the output")
     .option("--json", "print one JSON document")
     .addHelpText(
       "after",
-      "\nExamples:\n  zse simulate\n  zse simulate --suite 1 --seed 7 --loss 0.2\n  zse simulate --devices 1000 --json\n  zse simulate --pcap run.pcap --keys run.keys",
+      "\nExamples:\n  zse simulate\n  zse simulate --suite 1 --seed 7 --loss 0.2\n  zse simulate --devices 1000 --json\n  zse simulate --devices 5000 --ke-sessions 1 --ke-wait fixed\n  zse simulate --pcap run.pcap --keys run.keys",
     )
     .action(
       action(async (flags: SimulateFlags) => {
