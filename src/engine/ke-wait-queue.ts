@@ -8,8 +8,9 @@
  * a session should be free for it: its place among the initiators already told to come back,
  * times the mean session duration over the number of concurrent sessions. The mean is measured
  * from the sessions that ended (exponential average), starting from a guess. A place is given
- * up when its initiator comes back (or asks again) and forgotten once its time is well past, so
- * an early over-estimate only shortens the queue the later initiators see.
+ * up when its initiator comes back (or asks again) and forgotten once its time is well past.
+ * The queue counts initiators, not times: once the mean is measured, the waits handed out
+ * follow it, even if the first initiators were told a wait from the guess.
  */
 import type { Eui64Hex } from "./types.js";
 
