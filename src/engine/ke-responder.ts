@@ -41,7 +41,7 @@ import {
 import { ZclStatus } from "../zcl/status.js";
 import { KeEngineBase } from "./ke-common.js";
 import { KE_DEFAULT_WAIT_TIME_SEC, type KeAction, type KeEngineOptions, type KeOutcome } from "./ke-types.js";
-import { KeWaitQueue } from "./ke-wait-queue.js";
+import { KeWaitQueue, type KeWaitTimePolicy } from "./ke-wait-queue.js";
 import type { Eui64Hex, ReceivedFrame } from "./types.js";
 
 export interface KeResponderOptions extends KeEngineOptions {
@@ -53,7 +53,7 @@ export interface KeResponderOptions extends KeEngineOptions {
    * "fixed" (default): every NO_RESOURCES carries `waitTimeSec`. "queue": each refused
    * initiator is told when a session should be free for it (ke-wait-queue.ts).
    */
-  waitTime?: "fixed" | "queue";
+  waitTime?: KeWaitTimePolicy;
 }
 
 interface ResponderSession {

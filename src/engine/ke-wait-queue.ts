@@ -14,6 +14,9 @@
  */
 import type { Eui64Hex } from "./types.js";
 
+/** How a responder picks the NO_RESOURCES wait time: `waitTimeSec` every time, or by this queue. */
+export type KeWaitTimePolicy = "fixed" | "queue";
+
 /** Mean session duration assumed until one has ended (ms); measured ones replace it. */
 export const KE_QUEUE_INITIAL_SESSION_MS = 250;
 /** The Wait Time field is one octet of seconds. */

@@ -8,6 +8,7 @@
 import { KeInitiator } from "../engine/ke-initiator.js";
 import { KeResponder } from "../engine/ke-responder.js";
 import type { KeOutcome as EngineOutcome, KeAction, KeCrypto, KeIdentity } from "../engine/ke-types.js";
+import type { KeWaitTimePolicy } from "../engine/ke-wait-queue.js";
 import type { Eui64Hex } from "../engine/types.js";
 import type { Scheduler } from "../net/sim/clock.js";
 import type { DataIndication, Transport } from "../net/transport.js";
@@ -25,7 +26,7 @@ export interface KeHostOptions {
   /** Our KE endpoint (default 240). */
   endpoint: number;
   /** Run a responder (every SE device answers KE), and with how many concurrent sessions. */
-  responder?: { maxSessions?: number; waitTimeSec?: number; waitTime?: "fixed" | "queue" };
+  responder?: { maxSessions?: number; waitTimeSec?: number; waitTime?: KeWaitTimePolicy };
   /** A responder session ended (SUCCESS carries the key). */
   onResponderDone?: (outcome: KeOutcome) => void;
   /** Unix ms at scheduler time `now`, for certificate validity; omitted: not checked. */

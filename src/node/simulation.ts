@@ -6,6 +6,7 @@
  * keWithDevice with the first meter plus an APS Request Key for an application link key;
  * finally it reads the meter over APS security with that key. Every run replays from its seed.
  */
+import type { KeWaitTimePolicy } from "../engine/ke-wait-queue.js";
 import type { Eui64Hex } from "../engine/types.js";
 import { SimClock } from "../net/sim/clock.js";
 import { type AirFrame, SimNetwork, type TimelineEntry } from "../net/sim/network.js";
@@ -55,7 +56,7 @@ export interface SimulationOptions {
   /** The TC's concurrent KE sessions (default 4); beyond it, NO_RESOURCES. */
   keSessions?: number;
   /** The TC's NO_RESOURCES wait times: spread by its queue (default) or a fixed 30 s. */
-  keWaitTime?: "queue" | "fixed";
+  keWaitTime?: KeWaitTimePolicy;
   /**
    * Progress of a long run (the CLI's progress bar): "setup" counts the meters given their
    * certificates, "run" the meters whose join and key exchange have ended.

@@ -8,6 +8,7 @@
  * bring the old one back (optionally on another channel).
  */
 import type { KeSuiteCredentials } from "../engine/ke-types.js";
+import type { KeWaitTimePolicy } from "../engine/ke-wait-queue.js";
 import type { Eui64Hex } from "../engine/types.js";
 import { SimClock } from "../net/sim/clock.js";
 import { type AirFrame, SimNetwork } from "../net/sim/network.js";
@@ -67,7 +68,7 @@ export interface TcsoNetworkOptions {
   /** The TCs' concurrent KE sessions (default 4). */
   keSessions?: number;
   /** The TCs' NO_RESOURCES wait times (default "queue"; docs/ke.md). */
-  keWaitTime?: "queue" | "fixed";
+  keWaitTime?: KeWaitTimePolicy;
   /** Keep-Alive server settings (default the seed's example: base 1 min, jitter 5 s). */
   keepAlive?: { base: number; jitter: number };
   /** Each joiner's TCSO callback (the startup configuration's `tcsoCallback`). */

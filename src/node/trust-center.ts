@@ -10,6 +10,7 @@
 
 import { cbkeCrypto } from "../engine/ke-crypto.js";
 import type { KeCrypto, KeSuiteCredentials } from "../engine/ke-types.js";
+import type { KeWaitTimePolicy } from "../engine/ke-wait-queue.js";
 import type { Eui64Hex } from "../engine/types.js";
 import type { Scheduler } from "../net/sim/clock.js";
 import type { CommandIndication, CoordinatorTransport } from "../net/transport.js";
@@ -42,7 +43,7 @@ export interface TrustCenterOptions {
     credentials: Partial<Record<1 | 2, KeSuiteCredentials>>;
     maxSessions?: number;
     waitTimeSec?: number;
-    waitTime?: "fixed" | "queue";
+    waitTime?: KeWaitTimePolicy;
     endpoint?: number;
     crypto?: KeCrypto;
   };

@@ -7,6 +7,7 @@
  */
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
+import type { KeWaitTimePolicy } from "../../engine/ke-wait-queue.js";
 import { formatKeysFile } from "../../net/keys-file.js";
 import { LINKTYPE_IEEE802_15_4_WITHFCS, PcapWriter } from "../../net/pcap.js";
 import type { TimelineEntry } from "../../net/sim/network.js";
@@ -67,7 +68,7 @@ function parseFlags(f: SimulateFlags) {
     seed,
     loss,
     keSessions: Number(f.keSessions),
-    keWaitTime: f.keWait as "queue" | "fixed",
+    keWaitTime: f.keWait as KeWaitTimePolicy,
   };
 }
 
