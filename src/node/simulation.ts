@@ -97,6 +97,9 @@ export interface SimulationResult {
   trustCenter: {
     eui64: Eui64Hex;
     devicesInTable: number;
+    /** KE sessions it runs at once, and how it picks the NO_RESOURCES wait time. */
+    keSessions: number;
+    keWaitTime: KeWaitTimePolicy;
     keAnswered: number;
     keOutcomes: Record<string, number>;
   };
@@ -416,6 +419,8 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Si
       trustCenter: {
         eui64: SIM_TC_EUI,
         devicesInTable: tc.devices().length,
+        keSessions: options.keSessions ?? 4,
+        keWaitTime: options.keWaitTime ?? "queue",
         keAnswered: Object.values(keOutcomes).reduce((a, b) => a + b, 0),
         keOutcomes,
       },

@@ -192,6 +192,8 @@ export async function runTcsoSimulation(options: TcsoScenarioOptions): Promise<S
       trustCenter: {
         eui64: expected.eui64,
         devicesInTable: expected.tc.devices().length,
+        keSessions: options.keSessions ?? 4,
+        keWaitTime: options.keWaitTime ?? "queue",
         keAnswered: Object.values(net.keOutcomes).reduce((a, b) => a + b, 0),
         keOutcomes: net.keOutcomes,
       },

@@ -66,14 +66,36 @@ describe("zse simulate (issue 6 item 4)", () => {
     };
     const fixed = run("fixed");
     const queued = run("queue");
-    for (const doc of [fixed, queued]) {
+    for (const [doc, wait] of [
+      [fixed, "fixed"],
+      [queued, "queue"],
+    ]) {
       assert.equal(doc.ok, true);
+      assert.equal(doc.trustCenter.keSessions, 1);
+      assert.equal(doc.trustCenter.keWaitTime, wait);
       // one session at a time: the other meters are turned away at least once
       assert.ok(doc.stats.noResourcesRetries >= 3, String(doc.stats.noResourcesRetries));
     }
     // the fixed wait is 30 s; the queue's waits here are a few seconds
     assert.ok(fixed.stats.virtualMs >= 30_000, String(fixed.stats.virtualMs));
     assert.ok(queued.stats.virtualMs < fixed.stats.virtualMs / 2, String(queued.stats.virtualMs));
+    // the readable summary names both settings
+    const text = zse([
+      "simulate",
+      "--suite",
+      "1",
+      "--devices",
+      "2",
+      "--ke-sessions",
+      "1",
+      "--ke-wait",
+      "fixed",
+    ]);
+    assert.equal(text.status, 0, text.stderr);
+    assert.match(
+      text.stdout,
+      /^TC: 3 devices in its table; 1 KE session\(s\) at a time, NO_RESOURCES waits fixed \(30 s\);/m,
+    );
   });
 
   it("--pcap/--keys that cannot be written: refused before the run (exit 2, one line, nothing on stdout)", () => {

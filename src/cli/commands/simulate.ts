@@ -127,7 +127,7 @@ function human(r: SimulationResult, showKeys: boolean): string[] {
   const s = r.stats;
   out.push(
     "",
-    `TC: ${r.trustCenter.devicesInTable} devices in its table, ${r.trustCenter.keAnswered} KE sessions answered (${Object.entries(
+    `TC: ${r.trustCenter.devicesInTable} devices in its table; ${r.trustCenter.keSessions} KE session(s) at a time, NO_RESOURCES waits ${r.trustCenter.keWaitTime === "queue" ? "spread by its queue" : "fixed (30 s)"}; ${r.trustCenter.keAnswered} KE sessions answered (${Object.entries(
       r.trustCenter.keOutcomes,
     )
       .map(([k, v]) => `${k} ${v}`)
