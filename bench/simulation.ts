@@ -4,14 +4,17 @@
  * benchmark of the same bench run, and its CPU per handshake over two CBKE sides of that
  * benchmark (target: at most 1.5). The same process then runs it again (`warm`): the cost of a
  * handshake once V8 has compiled the code, as the CBKE benchmark measures its sides after a
- * warm-up; the difference is the process's one-off warm-up. The machine's speed drifts, so
- * only a ratio from adjacent runs means anything.
+ * warm-up; the difference is the process's one-off warm-up. Then the floor: a handshake's
+ * frames alone in a third fresh process (bench/simulation-floor.ts), what no such simulation
+ * avoids, against the target's room beside the CBKE computation. The machine's speed drifts,
+ * so only figures from adjacent runs mean anything.
  */
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { handshakeCpuSplit } from "../src/node/simulation.js";
 
 const CHILD = fileURLToPath(new URL("./simulation-twice.ts", import.meta.url));
+const FLOOR_CHILD = fileURLToPath(new URL("./simulation-floor.ts", import.meta.url));
 
 /** One run's CPU per handshake, split, and over two CBKE sides. */
 export interface SimulationRunFigures {
@@ -39,6 +42,25 @@ export interface SimulationBench {
   warm: SimulationRunFigures;
   /** What the first run cost more than the second, in ms: V8's one-off warm-up. */
   warmUpCpuMs: number;
+  /** What no simulation of the issue can avoid (bench/simulation-floor.ts), against the target. */
+  floor: SimulationFloor;
+}
+
+/**
+ * The frames of a handshake alone, encoded and decoded in another fresh process, against the
+ * target's allowance: 1.5 x two CBKE sides leaves half of two sides per handshake for all
+ * that is not the CBKE computation; what the frames take of it in a fresh process is not left
+ * for the stacks, engines and nodes.
+ */
+export interface SimulationFloor {
+  framesPerHandshake: number;
+  /** CPU ms per handshake for its frames in a fresh process, and warm. */
+  framesFreshMsPerHandshake: number;
+  framesWarmMsPerHandshake: number;
+  /** Half of two CBKE sides, in ms: the target's room beside the CBKE computation. */
+  allowanceMsPerHandshake: number;
+  /** The allowance less the frames' fresh cost. */
+  leftMsPerHandshake: number;
 }
 
 interface SimStats {
@@ -68,6 +90,7 @@ export function benchSimulation(opts: {
   }
   const { fresh, warm } = JSON.parse(r.stdout) as { fresh: SimStats; warm: SimStats };
   const twoSidesMs = (2 * opts.cbkeSideUs) / 1000;
+  const floor = benchFloor(tsx, opts.devices, twoSidesMs);
   const first = runFigures(fresh, twoSidesMs);
   return {
     devices: opts.devices,
@@ -77,6 +100,30 @@ export function benchSimulation(opts: {
     twoSidesMs: Math.round(twoSidesMs * 1000) / 1000,
     warm: runFigures(warm, twoSidesMs),
     warmUpCpuMs: Math.round(fresh.cpuMs - warm.cpuMs),
+    floor,
+  };
+}
+
+const ms2 = (v: number) => Math.round(v * 100) / 100;
+
+/** Runs bench/simulation-floor.ts for `handshakes` in a fresh process. */
+function benchFloor(tsx: string, handshakes: number, twoSidesMs: number): SimulationFloor {
+  const r = spawnSync(process.execPath, ["--import", tsx, FLOOR_CHILD, String(handshakes)], {
+    encoding: "utf8",
+    env: { ...process.env, ZSE_DEBUG: "" },
+  });
+  if (r.status !== 0) {
+    throw new Error(`the frames floor exited ${r.status}: ${(r.stderr || r.stdout).split("\n")[0]}`);
+  }
+  const f = JSON.parse(r.stdout) as { framesPerHandshake: number; freshMs: number; warmMs: number };
+  const fresh = f.freshMs / handshakes;
+  const allowance = twoSidesMs / 2;
+  return {
+    framesPerHandshake: f.framesPerHandshake,
+    framesFreshMsPerHandshake: ms2(fresh),
+    framesWarmMsPerHandshake: ms2(f.warmMs / handshakes),
+    allowanceMsPerHandshake: ms2(allowance),
+    leftMsPerHandshake: ms2(allowance - fresh),
   };
 }
 
@@ -98,7 +145,11 @@ export function formatSimulationBench(s: SimulationBench): string {
     `zse simulate --devices ${s.devices} --suite ${s.suite} (fresh process): ${s.cpuMsPerHandshake} ms CPU per handshake ` +
     `= ${s.ratioToTwoSides} x two CBKE sides (${s.twoSidesMs} ms; issue 6 target: 1.5); per handshake ` +
     `${split(s)}; run again in that process (V8 warm): ${s.warm.cpuMsPerHandshake} ms = ${s.warm.ratioToTwoSides} x (${split(s.warm)}); ` +
-    `the first run's one-off warm-up: ${s.warmUpCpuMs} ms CPU`
+    `the first run's one-off warm-up: ${s.warmUpCpuMs} ms CPU; ` +
+    `floor: a handshake's ${s.floor.framesPerHandshake} frames alone, encoded and decoded in a fresh process, ` +
+    `${s.floor.framesFreshMsPerHandshake} ms (warm ${s.floor.framesWarmMsPerHandshake}) of the ` +
+    `${s.floor.allowanceMsPerHandshake} ms the target allows beside the CBKE computation: ` +
+    `${s.floor.leftMsPerHandshake} ms left for stacks, engines and nodes`
   );
 }
 

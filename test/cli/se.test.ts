@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
 import { zse } from "../support/cli.js";
 import { curveNameForSuite, opensslPublicKey } from "../support/node-ec.js";
 import { type AnnexC, annexC } from "../support/se-vectors.js";
@@ -248,5 +250,29 @@ describe("zse bench options (ARCHITECTURE.md CLI contract)", () => {
     assert.ok(Math.abs(wParts - w.cpuMsPerHandshake) < tolerance, `${wParts} vs ${w.cpuMsPerHandshake}`);
     const warmUp = (s.cpuMsPerHandshake - w.cpuMsPerHandshake) * s.handshakes;
     assert.ok(Math.abs(s.warmUpCpuMs - warmUp) <= 0.01 * s.handshakes + 1, `${s.warmUpCpuMs} vs ${warmUp}`);
+    // the floor: a handshake's frames alone in a fresh process, against half of two sides
+    const f = s.floor;
+    assert.equal(f.framesPerHandshake, 26);
+    assert.ok(f.framesFreshMsPerHandshake > 0 && f.framesWarmMsPerHandshake > 0);
+    assert.ok(Math.abs(f.allowanceMsPerHandshake - s.twoSidesMs / 2) <= 0.005);
+    const left = f.allowanceMsPerHandshake - f.framesFreshMsPerHandshake;
+    assert.ok(Math.abs(f.leftMsPerHandshake - left) <= 0.011, `${f.leftMsPerHandshake} vs ${left}`);
+  });
+
+  it("the floor's frames decode under their keys, and a bad handshake count is refused", () => {
+    const child = fileURLToPath(new URL("../../bench/simulation-floor.ts", import.meta.url));
+    const run = (n: string) =>
+      spawnSync(process.execPath, ["--import", "tsx", child, n], { encoding: "utf8" });
+    const ok = run("2");
+    assert.equal(ok.status, 0, ok.stderr);
+    const doc = JSON.parse(ok.stdout);
+    assert.deepEqual(Object.keys(doc), ["handshakes", "framesPerHandshake", "freshMs", "warmMs"]);
+    assert.equal(doc.handshakes, 2);
+    assert.ok(doc.freshMs > 0 && doc.warmMs > 0);
+    for (const bad of ["0", "x"]) {
+      const r = run(bad);
+      assert.equal(r.status, 2, bad);
+      assert.match(r.stderr, /^usage: simulation-floor\.ts <handshakes>\n$/);
+    }
   });
 });
