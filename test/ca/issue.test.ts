@@ -1,7 +1,6 @@
 import { strict as assert } from "node:assert";
 import { createECDH } from "node:crypto";
 import { describe, it } from "node:test";
-import fc from "fast-check";
 import {
   type CertificateTemplate,
   certificateFields,
@@ -14,6 +13,7 @@ import { certificatePublicKey } from "../../src/se/certificate-key.js";
 import { bytesToBigInt, toHex } from "../../src/util/bytes.js";
 import { isZseError } from "../../src/util/errors.js";
 import { SeededRng } from "../../src/util/rng.js";
+import fc from "../support/fast-check.js";
 
 const rng = new SeededRng("ca-issue-test");
 

@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import Database from "better-sqlite3";
-import fc from "fast-check";
 import { CaRegistry, type CertificateRecord, serialHex } from "../../src/ca/registry.js";
 import { isZseError } from "../../src/util/errors.js";
+import fc from "../support/fast-check.js";
 
 function tmp(): string {
   return mkdtempSync(join(tmpdir(), "zse-reg-"));

@@ -7,9 +7,9 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import fc from "fast-check";
 import { tauPower, tnaf, WtnafRecoder } from "../../src/crypto/curve/tnaf.js";
 import { sect163k1, sect283k1 } from "../../src/crypto/curves.js";
+import fc from "../support/fast-check.js";
 
 type Zt = [bigint, bigint];
 

@@ -10,7 +10,6 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { createECDH } from "node:crypto";
 import { describe, it } from "node:test";
-import fc from "fast-check";
 import type { AffinePoint, KoblitzCurveImpl } from "../../src/crypto/curve/koblitz.js";
 import type { CurvePoint } from "../../src/crypto/curves.js";
 import { prepareCurve, sect163k1, sect283k1 } from "../../src/crypto/curves.js";
@@ -18,6 +17,7 @@ import { fieldStats } from "../../src/crypto/field/stats.js";
 import { wasmField } from "../../src/crypto/field/wasm-kernels.js";
 import { toHex } from "../../src/util/bytes.js";
 import { SeededRng } from "../../src/util/rng.js";
+import fc from "../support/fast-check.js";
 
 /** The affine coordinates of a finite point. */
 function xy(p: CurvePoint): { x: Uint32Array; y: Uint32Array } {

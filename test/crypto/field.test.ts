@@ -5,10 +5,10 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import fc from "fast-check";
 import type { BinaryField } from "../../src/crypto/field/binary-field.js";
 import { GF163, GF283 } from "../../src/crypto/field/fields.js";
 import { genericKernels } from "../../src/crypto/field/generic-kernels.js";
+import fc from "../support/fast-check.js";
 
 /** Reference GF(2^m) product: carry-less multiply then bitwise long division by f. */
 function refMul(a: bigint, b: bigint, m: number, f: bigint): bigint {

@@ -5,13 +5,13 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import fc from "fast-check";
 import { KeInitiator } from "../../src/engine/ke-initiator.js";
 import { KeResponder } from "../../src/engine/ke-responder.js";
 import { KeBus } from "../../src/engine/ke-runner.js";
 import { SeededRng } from "../../src/util/rng.js";
 import { CLUSTER_KEY_ESTABLISHMENT } from "../../src/zcl/ids.js";
 import { encodeKeFrame } from "../../src/zcl/ke-commands.js";
+import fc from "../support/fast-check.js";
 import { fakeCertificate, fakeCredentials, fakeCrypto } from "./ke-fake-crypto.js";
 
 const U = "0000000000000002";

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import fc from "fast-check";
 import {
   checkKeepAliveParams,
   drawIntervalMs,
@@ -10,6 +9,7 @@ import {
 } from "../../src/engine/keepalive-timing.js";
 import { isZseError } from "../../src/util/errors.js";
 import { type Rng, SeededRng } from "../../src/util/rng.js";
+import fc from "../support/fast-check.js";
 
 /** An Rng that returns the given 32-bit words (little-endian), in order. */
 function scripted(words: number[]): Rng & { used: number } {

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import fc from "fast-check";
+import fc from "../support/fast-check.js";
 import { fuzzTargets, inputArb, runOne } from "./targets.js";
 
 /** Slowest acceptable single call (ms): far above any decoder's real cost, far below a hang. */

@@ -11,7 +11,7 @@
  * Each target has valid seeds; inputs are random data or mutations of a seed (bit flips,
  * byte overwrites, truncation, extension, insertion, deletion).
  */
-import fc from "fast-check";
+
 import { parseDeriveInput } from "../../src/cli/commands/cbke.js";
 import { sect163k1, sect283k1 } from "../../src/crypto/curves.js";
 import { KeepAliveClient } from "../../src/engine/keepalive-client.js";
@@ -58,6 +58,7 @@ import {
   encodeZclFrame,
   ZclDataType,
 } from "../../src/zcl/index.js";
+import fc from "../support/fast-check.js";
 import { loadVectors } from "../support/vectors.js";
 
 /** One decoder under fuzz: its seeds and how to feed it one input. */

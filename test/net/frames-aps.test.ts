@@ -1,13 +1,13 @@
 /** Zigbee APS frames (05-3474 2.2.5), APS commands (4.4.10) and APS security (4.4.1). */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import fc from "fast-check";
 import { keyTransportKey } from "../../src/crypto/hmac.js";
 import { type ApsFrame, decodeApsFrame, encodeApsFrame } from "../../src/net/frames/aps.js";
 import { decodeApsCommand, encodeApsCommand } from "../../src/net/frames/aps-commands.js";
 import { KeyId } from "../../src/net/frames/security.js";
 import { fromHex, toHex } from "../../src/util/bytes.js";
 import { isZseError } from "../../src/util/errors.js";
+import fc from "../support/fast-check.js";
 
 const linkKey = fromHex("66b6900981e1ee3ca4206b6b861c02bb");
 const tc = fromHex("0011223344556677");

@@ -6,7 +6,6 @@
 import assert from "node:assert/strict";
 import { createCipheriv } from "node:crypto";
 import { describe, it } from "node:test";
-import fc from "fast-check";
 import { aesKeyed } from "../../src/crypto/aes-ecb.js";
 import {
   ccmStarDecrypt,
@@ -16,6 +15,7 @@ import {
   ccmStarSealRange,
 } from "../../src/net/frames/ccm.js";
 import { fromHex, toHex } from "../../src/util/bytes.js";
+import fc from "../support/fast-check.js";
 
 function openssl(o: {
   key: Uint8Array;

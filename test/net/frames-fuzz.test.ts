@@ -4,7 +4,6 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import fc from "fast-check";
 import {
   decodeApsCommand,
   decodeApsFrame,
@@ -18,6 +17,7 @@ import {
 } from "../../src/net/frames/index.js";
 import { PcapWriter, readPcap } from "../../src/net/pcap.js";
 import { isZseError } from "../../src/util/errors.js";
+import fc from "../support/fast-check.js";
 import { buildSeCapture } from "../support/se-capture.js";
 
 const keys = () => [new Uint8Array(16).fill(1), new Uint8Array(16).fill(2)];

@@ -1,10 +1,10 @@
 /** IEEE 802.15.4-2006 7.2 MAC data frames and the 7.2.1.9 FCS. */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import fc from "fast-check";
 import { crc16Kermit, decodeMacFrame, encodeMacFrame, type MacFrame } from "../../src/net/frames/mac.js";
 import { fromHex, toHex } from "../../src/util/bytes.js";
 import { isZseError } from "../../src/util/errors.js";
+import fc from "../support/fast-check.js";
 
 describe("FCS (IEEE 802.15.4-2006 7.2.1.9, CRC-16/KERMIT)", () => {
   it("matches the CRC catalogue check value for '123456789' (0x2189)", () => {

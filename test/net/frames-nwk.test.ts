@@ -1,11 +1,11 @@
 /** Zigbee NWK frames (05-3474 3.3.1) and NWK security (4.3.1, auxiliary header 4.5.1, nonce 4.5.2.2). */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import fc from "fast-check";
 import { ccmNonce } from "../../src/net/frames/ccm.js";
 import { decodeNwkFrame, encodeNwkFrame, type NwkFrame, type NwkHeader } from "../../src/net/frames/nwk.js";
 import { fromHex, toHex } from "../../src/util/bytes.js";
 import { isZseError } from "../../src/util/errors.js";
+import fc from "../support/fast-check.js";
 
 const networkKey = fromHex("000102030405060708090a0b0c0d0e0f");
 const otherKey = fromHex("0f0e0d0c0b0a09080706050403020100");

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import fc from "fast-check";
 import { curveForSuite } from "../../src/crypto/curves.js";
 import { ecqvIssue } from "../../src/crypto/ecqv.js";
 import { type CbkeDeriveInput, cbkeDerive, generateEphemeralKey, publicKeyFor } from "../../src/se/cbke.js";
 import { concat, fromHex, toHex } from "../../src/util/bytes.js";
 import { isZseError, type ZseErrorCode } from "../../src/util/errors.js";
 import { SeededRng } from "../../src/util/rng.js";
+import fc from "../support/fast-check.js";
 import { curveNameForSuite, invalidPoint, opensslPublicKey } from "../support/node-ec.js";
 import { type AnnexC, type AnnexCSide, annexC } from "../support/se-vectors.js";
 

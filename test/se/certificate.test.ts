@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import fc from "fast-check";
 import {
   type CertificateFields,
   certificateSuite,
@@ -12,6 +11,7 @@ import {
 } from "../../src/se/certificate.js";
 import { fromHex, toHex } from "../../src/util/bytes.js";
 import { isZseError } from "../../src/util/errors.js";
+import fc from "../support/fast-check.js";
 import { annexC, ecqvVectors } from "../support/se-vectors.js";
 
 const bytes = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import fc from "fast-check";
 import {
   checkInstallCode,
   crc16X25,
@@ -10,6 +9,7 @@ import {
 } from "../../src/se/install-code.js";
 import { fromHex, toHex } from "../../src/util/bytes.js";
 import { isZseError, type ZseErrorCode } from "../../src/util/errors.js";
+import fc from "../support/fast-check.js";
 import { loadVectors } from "../support/vectors.js";
 import { runZigpy, zigpyAvailable } from "../support/zigpy.js";
 

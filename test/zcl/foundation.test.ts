@@ -5,7 +5,6 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import fc from "fast-check";
 import { fromHex, toHex } from "../../src/util/bytes.js";
 import { isZseError } from "../../src/util/errors.js";
 import { ZclDataType } from "../../src/zcl/data-types.js";
@@ -26,6 +25,7 @@ import {
 import { decodeZclFrame, encodeZclFrame, type ZclHeader } from "../../src/zcl/header.js";
 import { KE_ATTR_SUITE, KEEPALIVE_ATTR_BASE, KEEPALIVE_ATTR_JITTER } from "../../src/zcl/ids.js";
 import { ZclStatus } from "../../src/zcl/status.js";
+import fc from "../support/fast-check.js";
 import { runZigpy, zigpyAvailable } from "../support/zigpy.js";
 
 const SCRIPT = readFileSync(new URL("./zigpy_foundation.py", import.meta.url), "utf8");

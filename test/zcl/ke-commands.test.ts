@@ -5,7 +5,6 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import fc from "fast-check";
 import { fromHex, toHex } from "../../src/util/bytes.js";
 import { isZseError } from "../../src/util/errors.js";
 import { ZclDataType } from "../../src/zcl/data-types.js";
@@ -28,6 +27,7 @@ import {
   suiteFromBit,
   suiteMask,
 } from "../../src/zcl/ke-commands.js";
+import fc from "../support/fast-check.js";
 import { loadVectors } from "../support/vectors.js";
 import { tsharkAvailable, tsharkFields } from "./tshark.js";
 
