@@ -18,7 +18,8 @@ const ZERO_IV = new Uint8Array(16);
 /** AES-128 encryption of blocks under one fixed key. */
 export class AesKeyed {
   private readonly ecb: Cipher;
-  private readonly cbc: Cipher;
+  /** Made on the first CBC-MAC (AES-MMO uses only the ECB context). */
+  private cbc: Cipher | undefined;
   /** The last ciphertext block the CBC context produced (its running IV). */
   private readonly chain = new Uint8Array(16);
   /** A copy of the key, to detect a key array changed in place. */
@@ -29,8 +30,6 @@ export class AesKeyed {
     this.key = Uint8Array.from(key);
     this.ecb = createCipheriv("aes-128-ecb", this.key, null);
     this.ecb.setAutoPadding(false);
-    this.cbc = createCipheriv("aes-128-cbc", this.key, ZERO_IV);
-    this.cbc.setAutoPadding(false);
   }
 
   /** E(K, B) for every 16-byte block of `blocks`, in one call. */
@@ -51,6 +50,10 @@ export class AesKeyed {
     if (n === 0 || n % 16 !== 0)
       throw new ZseError("BAD_LENGTH", `CBC-MAC input: ${n} bytes, not a non-empty multiple of 16`);
     // the context carries on from its previous message: cancel that IV on the first block
+    if (!this.cbc) {
+      this.cbc = createCipheriv("aes-128-cbc", this.key, ZERO_IV);
+      this.cbc.setAutoPadding(false);
+    }
     for (let i = 0; i < 16; i++) blocks[i] ^= this.chain[i];
     const out = this.cbc.update(blocks);
     for (let i = 0; i < 16; i++) this.chain[i] = out[n - 16 + i];

@@ -11,12 +11,27 @@
  */
 import { ZseError } from "../util/errors.js";
 import { aesEncryptBlock } from "./aes.js";
+import { AesKeyed } from "./aes-ecb.js";
 
 export const AES_MMO_BLOCK = 16;
 
-/** An incremental AES-MMO computation. */
+/** The AES instance of the all-zero key, H0: the key of every hash's first block. */
+let zeroKeyed: AesKeyed | undefined;
+function zeroKey(): AesKeyed {
+  zeroKeyed ??= new AesKeyed(new Uint8Array(16));
+  return zeroKeyed;
+}
+
+/**
+ * An incremental AES-MMO computation. Each block is E(H, M) under the chaining value H as the
+ * key, so each needs an AES key schedule: node:crypto gives a new cipher object for that
+ * (several µs, and a weak handle for the garbage collector). Where H is known in advance (H0 =
+ * 0 for the first block; a state kept with `keep()`) one cipher context serves every hash.
+ */
 export class AesMmo {
   private h = new Uint8Array(16);
+  /** A keyed AES instance for the current H, when one is at hand. */
+  private keyed: AesKeyed | undefined = zeroKey();
   private buf = new Uint8Array(16);
   private bufLen = 0;
   private total = 0; // bytes
@@ -53,7 +68,18 @@ export class AesMmo {
     c.bufLen = this.bufLen;
     c.total = this.total;
     c.done = this.done;
+    c.keyed = this.keyed;
     return c;
+  }
+
+  /**
+   * Keeps a cipher context for the current chaining value, so that this computation's clones
+   * encrypt their next block without a new key schedule (HMAC's keyed inner and outer states,
+   * used for two MACs in every CBKE side).
+   */
+  keep(): this {
+    this.keyed ??= new AesKeyed(this.h);
+    return this;
   }
 
   /** Pads (B.6), finishes and returns the 16-byte digest. The object cannot be reused. */
@@ -85,7 +111,8 @@ export class AesMmo {
   }
 
   private block(m: Uint8Array): void {
-    const e = aesEncryptBlock(this.h, m);
+    const e = this.keyed ? this.keyed.encryptBlocks(m) : aesEncryptBlock(this.h, m);
+    this.keyed = undefined;
     for (let j = 0; j < 16; j++) this.h[j] = e[j] ^ m[j];
   }
 }

@@ -20,9 +20,9 @@ export function hmacAesMmoKeyed(key: Uint8Array): (message: Uint8Array) => Uint8
   abytes(key, 16, "HMAC key");
   const pad = new Uint8Array(16);
   for (let i = 0; i < 16; i++) pad[i] = key[i] ^ 0x36;
-  const inner: AesMmo = aesMmo.create().update(pad);
+  const inner: AesMmo = aesMmo.create().update(pad).keep();
   for (let i = 0; i < 16; i++) pad[i] = key[i] ^ 0x5c;
-  const outer: AesMmo = aesMmo.create().update(pad);
+  const outer: AesMmo = aesMmo.create().update(pad).keep();
   pad.fill(0);
   return (message) => outer.clone().update(inner.clone().update(message).digest()).digest();
 }
