@@ -8,11 +8,13 @@
  *   P = O is rejected; Z = x(P) as a field-element octet string (21 / 36 bytes).
  *
  * The multiplication by avf(Q_EV) is by a public value; the one by h·s is secret and takes
- * the curve's constant-pattern path. Verified on the SE Annex C.5 / C.6 exchanges.
+ * the curve's constant-pattern path, and s itself is computed on fixed-width limbs
+ * (scalar-mod.ts). Verified on the SE Annex C.5 / C.6 exchanges.
  */
 import { bytesToBigInt } from "../util/bytes.js";
 import { ZseError } from "../util/errors.js";
 import type { CurvePoint, KoblitzCurve } from "./curves.js";
+import { mulAddModN } from "./scalar-mod.js";
 
 /** avf(Q) of SEC 1 §3.4 (f = bit length of the curve order n). */
 export function avf(curve: KoblitzCurve, q: CurvePoint): bigint {
@@ -51,7 +53,7 @@ export function ecmqvSharedPoint(input: EcmqvInput): CurvePoint {
   const { curve } = input;
   const dS = checkScalar(curve, input.staticPrivateKey, "static private key");
   const dE = checkScalar(curve, input.ephemeralPrivateKey, "ephemeral private key");
-  const s = (dE + avfOfX(curve, ephemeralX(curve, input.ephemeralPublicKey, dE)) * dS) % curve.n;
+  const s = mulAddModN(curve.n, avfOfX(curve, ephemeralX(curve, input.ephemeralPublicKey, dE)), dS, dE);
   const qEV = input.partnerEphemeralPublicKey;
   const qSV = input.partnerStaticPublicKey;
   if (curve.isInfinity(qEV) || curve.isInfinity(qSV)) {
@@ -96,7 +98,7 @@ export function ecmqvSharedPointImplicit(input: EcmqvImplicitInput): CurvePoint 
   const { curve, partnerStatic } = input;
   const dS = checkScalar(curve, input.staticPrivateKey, "static private key");
   const dE = checkScalar(curve, input.ephemeralPrivateKey, "ephemeral private key");
-  const s = (dE + avfOfX(curve, ephemeralX(curve, input.ephemeralPublicKey, dE)) * dS) % curve.n;
+  const s = mulAddModN(curve.n, avfOfX(curve, ephemeralX(curve, input.ephemeralPublicKey, dE)), dS, dE);
   const qEV = input.partnerEphemeralPublicKey;
   if (curve.isInfinity(qEV)) {
     throw new ZseError("BAD_POINT", "ECMQV: a partner public key is the point at infinity");

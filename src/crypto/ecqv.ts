@@ -13,13 +13,14 @@
  *
  * Scalars are bigints, points the curve module's `CurvePoint`. Every multiplication by a
  * secret (k, k_U, d_U) asks the curve for its constant-pattern path (`secret: true`); the
- * BigInt arithmetic mod n around it is not constant-time.
+ * arithmetic mod n on secrets (r, d_U, k_U + k) runs on fixed-width limbs (scalar-mod.ts).
  */
 import { abytes, bytesToBigInt } from "../util/bytes.js";
 import { ZseError } from "../util/errors.js";
 import { cryptoRng, type Rng } from "../util/rng.js";
 import { aesMmo } from "./aes-mmo.js";
 import type { CurvePoint, KoblitzCurve } from "./curves.js";
+import { mulAddModN } from "./scalar-mod.js";
 
 /** A point given as its SEC 1 compressed bytes or as a decoded point. */
 export type PointInput = Uint8Array | CurvePoint;
@@ -80,7 +81,7 @@ export function reconstructPrivateKey(input: ReconstructPrivateKeyInput): bigint
   }
   const k = toScalar(curve, input.requestSecret, "request secret");
   const r = toScalar(curve, input.r, "reconstruction data r", true);
-  const d = (e * k + r) % curve.n;
+  const d = mulAddModN(curve.n, e, k, r);
   if (d === 0n) throw new ZseError("BAD_SCALAR", "reconstructed private key is 0");
   return d;
 }
@@ -129,16 +130,16 @@ export function ecqvIssue(input: EcqvIssueInput): EcqvIssueResult {
       pU = curve.add(request, curve.mulBase(k, { secret: true }));
     } else {
       kU = curve.randomScalar(rng);
-      pU = curve.mulBase((kU + k) % curve.n, { secret: true });
+      pU = curve.mulBase(mulAddModN(curve.n, 1n, kU, k), { secret: true });
     }
     if (curve.isInfinity(pU)) continue;
     const reconstructionPoint = curve.encodePoint(pU);
     const certificate = input.encodeWith(reconstructionPoint);
     const e = certificateHash(certificate);
-    const r = (e * k + dCa) % curve.n;
+    const r = mulAddModN(curve.n, e, k, dCa);
     if (r === 0n) continue;
     if (kU === undefined) return { certificate, reconstructionPoint, e, r };
-    const privateKey = (e * kU + r) % curve.n;
+    const privateKey = mulAddModN(curve.n, e, kU, r);
     if (privateKey === 0n) continue;
     return {
       certificate,
@@ -181,7 +182,7 @@ export function ecqvIssueBatch(input: EcqvIssueBatchInput): EcqvIssueResult[] {
     kU.push(curve.randomScalar(rng));
   }
   const pU = curve.mulBaseBatch(
-    k.map((ki, i) => (kU[i] + ki) % n),
+    k.map((ki, i) => mulAddModN(n, 1n, kU[i], ki)),
     { secret: true },
   );
   const out: (EcqvIssueResult | undefined)[] = new Array(count);
@@ -191,8 +192,8 @@ export function ecqvIssueBatch(input: EcqvIssueBatchInput): EcqvIssueResult[] {
     const reconstructionPoint = curve.encodePoint(pU[i]);
     const certificate = input.encodeWith(i, reconstructionPoint);
     const e = certificateHash(certificate);
-    const r = (e * k[i] + dCa) % n;
-    const d = (e * kU[i] + r) % n;
+    const r = mulAddModN(n, e, k[i], dCa);
+    const d = mulAddModN(n, e, kU[i], r);
     if (r === 0n || d === 0n) continue;
     pending.push({ i, base: { certificate, reconstructionPoint, e, r, privateKey: d }, d });
   }

@@ -9,8 +9,10 @@
  * This is the offline computation the KE engine (engine/) runs between Ephemeral Data and
  * Confirm Key; certificate policy checks are separate (certificate-checks.ts).
  */
+
 import { curveForSuite, type KoblitzCurve } from "../crypto/curves.js";
 import { ecmqvSharedPointImplicit } from "../crypto/ecmqv.js";
+import { mulAddModN } from "../crypto/scalar-mod.js";
 import { abytes, bytesToBigInt } from "../util/bytes.js";
 import { ZseError } from "../util/errors.js";
 import { cryptoRng, type Rng } from "../util/rng.js";
@@ -156,7 +158,8 @@ export function publicKeyFor(suite: Suite, privateKey: Uint8Array): Uint8Array {
  */
 export function privateScalar(curve: KoblitzCurve, bytes: Uint8Array, title: string): bigint {
   abytes(bytes, curve.scalarBytes, title);
-  const k = bytesToBigInt(bytes) % curve.n;
+  // reduced on fixed-width limbs (crypto/scalar-mod.ts): the key is secret
+  const k = mulAddModN(curve.n, 1n, bytesToBigInt(bytes), 0n);
   if (k === 0n) throw new ZseError("BAD_SCALAR", `${title}: 0 modulo the curve order n`);
   return k;
 }
