@@ -3,7 +3,7 @@
  * mu = 1 for a = 1 and mu = -1 for a = 0:
  * - `tnaf`: the plain TNAF (Algorithm 3.61), BigInt, for small constants at set-up time;
  * - `roundZTau`: rounding in Q(tau) (Algorithm 3.63), BigInt, for the set-up and the one-off
- *   partial reduction per scalar;
+ *   partial reduction per public scalar (secret scalars: tau-reduce.ts, fixed-width limbs);
  * - `WtnafRecoder`: width-w TNAF (Algorithm 3.69) of k partially reduced modulo tau^m - 1
  *   (Algorithm 3.62 with tau^m - 1 in place of delta). tau^m - 1 annihilates every point of
  *   E(GF(2^m)) (Frobenius^m is the identity), so the expansion gives exactly k*P for every point P,
@@ -97,6 +97,7 @@ function modsZTau(x: [bigint, bigint], y: [bigint, bigint], mu: 1 | -1): [bigint
 }
 
 import { ZseError } from "../../util/errors.js";
+import { SecretTauReducer } from "./tau-reduce.js";
 
 const LIMB = 28;
 const MASK = (1 << LIMB) - 1;
@@ -131,6 +132,8 @@ export class WtnafRecoder {
   readonly digits: Int8Array;
   /** Number of digits of a regular recoding (fixed per curve and w). */
   readonly regularLength: number;
+  /** The partial reduction for secret scalars, on fixed-width limbs (tau-reduce.ts). */
+  private readonly secretReducer: SecretTauReducer;
 
   constructor(o: { m: number; mu: 1 | -1; w: number }) {
     const { m, mu, w } = o;
@@ -163,6 +166,14 @@ export class WtnafRecoder {
     this.D1 = new Int32Array(this.L);
     this.load(this.D0, this.d0);
     this.load(this.D1, this.d1);
+    this.secretReducer = new SecretTauReducer({
+      m,
+      mu,
+      d0: this.d0,
+      d1: this.d1,
+      norm: this.norm,
+      outLimbs: this.L,
+    });
     // conj(tau) = mu - tau; (c0 + c1 tau)(mu - tau) = mu c0 + 2 c1 - c0 tau (tau^2 = mu tau - 2).
     let c0 = 1n;
     let c1 = 0n;
@@ -189,13 +200,14 @@ export class WtnafRecoder {
   }
 
   /**
-   * Regular recoding of k (see the file comment): `regularLength` digits, all odd and non-zero,
+   * Regular recoding of k (see the file comment), k partially reduced on fixed-width limbs
+   * (tau-reduce.ts): `regularLength` digits, all odd and non-zero,
    * digit i standing for position i*(w-1); the loop runs the same limb operations for every k and
    * looks the alpha table up by scanning it whole. Returns the digit count.
    */
   recodeRegular(k: bigint): number {
     const { L, r0, r1, s0, s1, digits, tw, w } = this;
-    this.reduce(k);
+    this.secretReducer.reduce(k, r0, r1);
     // Odd: r <- r + (tau^m - 1) when r0 is even, selected by mask.
     addLimbs(s0, r0, this.D0, L);
     addLimbs(s1, r1, this.D1, L);
@@ -298,7 +310,7 @@ export class WtnafRecoder {
     r1[L - 1] = -t[L - 1] + e;
   }
 
-  /** Partial reduction of k modulo tau^m - 1 into the limbs r0, r1 (BigInt, once per scalar). */
+  /** Partial reduction of a public k modulo tau^m - 1 into the limbs r0, r1 (BigInt, once per scalar). */
   private reduce(k: bigint): void {
     const M = BigInt(this.mu);
     const { d0, d1, norm } = this;
