@@ -6,7 +6,8 @@
  * operands: a schoolbook product, Barrett reduction (Handbook of Applied Cryptography,
  * Algorithm 14.42) and its two final conditional subtractions done by arithmetic selection,
  * not by branches. The operands arrive and leave as bigints (the library's scalar type),
- * converted through hex strings of a fixed length.
+ * converted through hex strings of a fixed length (making the string from a bigint takes
+ * time with its length: limbs24.ts).
  */
 import { ZseError } from "../util/errors.js";
 import {
