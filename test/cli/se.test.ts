@@ -253,10 +253,13 @@ describe("zse bench options (ARCHITECTURE.md CLI contract)", () => {
     // the floor: a handshake's frames alone in a fresh process, against half of two sides
     const f = s.floor;
     assert.equal(f.framesPerHandshake, 26);
-    assert.ok(f.framesFreshMsPerHandshake > 0 && f.framesWarmMsPerHandshake > 0);
-    assert.ok(Math.abs(f.allowanceMsPerHandshake - s.twoSidesMs / 2) <= 0.005);
+    // three handshakes' frames: the warm pass may take less than the CPU clock's tick
+    assert.ok(f.framesFreshMsPerHandshake > 0 && f.framesWarmMsPerHandshake >= 0);
+    // the allowance is rounded to 0.01 ms, twoSidesMs to 0.001 ms (half of it to 0.0005)
+    assert.ok(Math.abs(f.allowanceMsPerHandshake - s.twoSidesMs / 2) <= 0.0053);
     const left = f.allowanceMsPerHandshake - f.framesFreshMsPerHandshake;
-    assert.ok(Math.abs(f.leftMsPerHandshake - left) <= 0.011, `${f.leftMsPerHandshake} vs ${left}`);
+    // three figures each rounded to 0.01 ms
+    assert.ok(Math.abs(f.leftMsPerHandshake - left) <= 0.0151, `${f.leftMsPerHandshake} vs ${left}`);
   });
 
   it("the floor's frames decode under their keys, and a bad handshake count is refused", () => {
