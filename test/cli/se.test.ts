@@ -271,7 +271,8 @@ describe("zse bench options (ARCHITECTURE.md CLI contract)", () => {
     const doc = JSON.parse(ok.stdout);
     assert.deepEqual(Object.keys(doc), ["handshakes", "framesPerHandshake", "freshMs", "warmMs"]);
     assert.equal(doc.handshakes, 2);
-    assert.ok(doc.freshMs > 0 && doc.warmMs > 0);
+    // two handshakes: the warm pass may take less than the CPU clock's tick
+    assert.ok(doc.freshMs > 0 && doc.warmMs >= 0);
     for (const bad of ["0", "x"]) {
       const r = run(bad);
       assert.equal(r.status, 2, bad);
