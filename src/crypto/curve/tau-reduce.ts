@@ -22,10 +22,10 @@ const HALF = ONE / 2;
 const OUT_BITS = 28;
 const OUT_MASK = (1 << OUT_BITS) - 1;
 
-/** floor(a / b) for b > 0. */
-function floorDiv(a: bigint, b: bigint): bigint {
+/** floor(a / b) for bigints of any sign (BigInt division truncates toward zero). */
+export function floorDiv(a: bigint, b: bigint): bigint {
   const q = a / b;
-  return a % b !== 0n && a < 0n ? q - 1n : q;
+  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
 }
 
 /** 1 when x >= y, else 0, for |x - y| < 2^30 (no branch). */
@@ -75,7 +75,8 @@ export class SecretTauReducer {
     this.p1 = new Float64Array(lk + lg + 1);
     this.q0 = new Float64Array(lg);
     this.q1 = new Float64Array(lg);
-    // ρ before it is small: k and q·D are about m + 5 bits; the limbs also cover the recoder's
+    // ρ before it is small: k and q·D are about m + 5 bits; the limbs also cover the bits of the
+    // recoder's 28-bit limbs that toRecoderLimbs reads
     const lr = Math.max(Math.ceil((m + 8) / LIMB_BITS) + 1, Math.ceil((OUT_BITS * outLimbs) / LIMB_BITS) + 1);
     const ld = Math.ceil((Math.max(bits(d0), bits(d1), bits(c0)) + 1) / LIMB_BITS) + 1;
     this.d0 = limbsOf(d0, ld);

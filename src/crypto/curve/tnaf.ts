@@ -37,11 +37,6 @@ export function tnaf(o: { r0: bigint; r1: bigint; mu: 1 | -1 }): Int8Array {
   return Int8Array.from(out);
 }
 
-function floorDiv(a: bigint, b: bigint): bigint {
-  const q = a / b;
-  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
-}
-
 /** Round(lambda0 + lambda1 tau) for lambda_i = num_i / den (den > 0), Guide to ECC Algorithm 3.63. */
 export function roundZTau(o: { num0: bigint; num1: bigint; den: bigint; mu: 1 | -1 }): [bigint, bigint] {
   const { num0, num1, den } = o;
@@ -97,7 +92,7 @@ function modsZTau(x: [bigint, bigint], y: [bigint, bigint], mu: 1 | -1): [bigint
 }
 
 import { ZseError } from "../../util/errors.js";
-import { SecretTauReducer } from "./tau-reduce.js";
+import { floorDiv, SecretTauReducer } from "./tau-reduce.js";
 
 const LIMB = 28;
 const MASK = (1 << LIMB) - 1;
