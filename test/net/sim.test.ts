@@ -1,5 +1,7 @@
 import { strict as assert } from "node:assert";
 import { describe, it } from "node:test";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { SimClock } from "../../src/net/sim/clock.js";
 import { makeJoiner, makeNet, makeTc, TC_EUI } from "../node/harness.js";
 
@@ -36,6 +38,30 @@ describe("SimClock: discrete events on virtual time", () => {
     await c.run();
     assert.deepEqual(seen, ["a", "b", "c", "late"]);
     assert.equal(c.now(), 100);
+  });
+  it("lets a cancelled event's closure go at once, long before its time", async () => {
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    const c = new SimClock();
+    let held: WeakRef<object> | undefined;
+    let ran = false;
+    const h = (() => {
+      const session = { frame: new Uint8Array(1 << 16) };
+      held = new WeakRef(session);
+      return c.after(10_000, () => {
+        ran = session.frame.length > 0;
+      });
+    })();
+    const other = c.after(5, () => undefined);
+    c.cancel(h);
+    c.cancel(h); // twice: no effect
+    await new Promise((r) => setImmediate(r));
+    gc();
+    assert.equal(held?.deref(), undefined, "the cancelled closure is still reachable");
+    await c.run();
+    assert.equal(ran, false);
+    c.cancel(other); // after it ran: no effect
+    assert.equal(c.now(), 5, "a cancelled event does not move the clock");
   });
   it("lets promise continuations run between events", async () => {
     const c = new SimClock();

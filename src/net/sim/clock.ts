@@ -19,7 +19,8 @@ export interface Scheduler {
 interface Ev {
   at: number;
   seq: number;
-  fn: () => void;
+  /** Undefined once cancelled: the closure (and all it holds) is let go at once. */
+  fn: (() => void) | undefined;
 }
 
 const settle = () => new Promise<void>((r) => setImmediate(r));
@@ -28,7 +29,14 @@ export class SimClock implements Scheduler {
   private t = 0;
   private seq = 0;
   private heap: Ev[] = [];
-  private cancelled = new Set<number>();
+  /**
+   * Events not yet run, by handle. A cancelled event stays in the heap until its time comes
+   * (an APS ack timer 1.6 s of virtual time ahead, a KE step timer 10 s and more), but its
+   * closure is dropped on `cancel`: kept, it would hold the frame, the awaiting promise and
+   * the session around it alive that long, which with a thousand sessions in flight is most
+   * of what the garbage collector copies and promotes.
+   */
+  private live = new Map<number, Ev>();
   /** Events run so far. */
   eventsRun = 0;
 
@@ -37,15 +45,19 @@ export class SimClock implements Scheduler {
   }
   at(at: number, fn: () => void): number {
     if (!Number.isFinite(at)) throw new ZseError("BAD_VALUE", `clock: event time ${at} is not finite`);
-    const ev = { at: Math.max(at, this.t), seq: this.seq++, fn };
+    const ev: Ev = { at: Math.max(at, this.t), seq: this.seq++, fn };
     this.push(ev);
+    this.live.set(ev.seq, ev);
     return ev.seq;
   }
   after(delay: number, fn: () => void): number {
     return this.at(this.t + delay, fn);
   }
   cancel(handle: number): void {
-    this.cancelled.add(handle);
+    const ev = this.live.get(handle);
+    if (!ev) return;
+    ev.fn = undefined;
+    this.live.delete(handle);
   }
   /** Number of events waiting (cancelled ones included until popped). */
   get pending(): number {
@@ -66,10 +78,12 @@ export class SimClock implements Scheduler {
         break;
       }
       this.pop();
-      if (this.cancelled.delete(top.seq)) continue;
+      const fn = top.fn;
+      if (fn === undefined) continue;
+      this.live.delete(top.seq);
       this.t = top.at;
       this.eventsRun++;
-      top.fn();
+      fn();
       await settle();
     }
     if (options.until !== undefined && this.heap.length === 0 && this.t < options.until)
