@@ -14,12 +14,27 @@
  * compiles most of that code; measured the same way after that issuance it was within this
  * machine's noise.)
  *
- * Usage: node --import tsx bench/simulation-floor.ts <handshakes>
- * Prints `{"handshakes": N, "framesPerHandshake": F, "freshMs": .., "warmMs": ..}` (CPU ms).
+ * With `cbke` after the count, each handshake is also its CBKE computation, done as the
+ * simulation's KE engines call it (src/engine/ke-crypto.ts: both ephemeral keys, both
+ * certificate checks, both derivations), after the simulation's set-up (its CA issuing a
+ * certificate for the TC and each meter, untimed): a handshake with no stack, engine, node or
+ * clock code at all. What that costs in a fresh process over two CBKE sides of `zse bench` is
+ * the least any fresh `zse simulate` can reach.
+ *
+ * Usage: node --import tsx bench/simulation-floor.ts <handshakes> [cbke]
+ * Prints `{"handshakes": N, "framesPerHandshake": F, "freshMs": .., "warmMs": ..}` (CPU ms),
+ * with `cbke` also `"cryptoFreshMs"` and `"cryptoWarmMs"`: the CBKE computation's share of
+ * each pass (elapsed time around it, as the simulation's account of it).
  */
+import { cbkeCrypto } from "../src/engine/ke-crypto.js";
+import type { KeSuiteCredentials } from "../src/engine/ke-types.js";
 import type { ApsFrame } from "../src/net/frames/aps.js";
 import { KeyId } from "../src/net/frames/security.js";
 import { airDecodeOptions, decodeAir, encodeAir } from "../src/net/sim/air.js";
+import { simulationCa } from "../src/node/sim-ca.js";
+import { SIM_TC_EUI, simMeterEui } from "../src/node/simulation.js";
+import { fromHex } from "../src/util/bytes.js";
+import { SeededRng } from "../src/util/rng.js";
 
 /**
  * One meter's APS frames with the TC in a 1000-meter run (the association's two MAC frames
@@ -137,24 +152,101 @@ function framesWork(): () => void {
   };
 }
 
+/**
+ * The CBKE computation of N handshakes, meter i with the TC, as the KE engines call it; the
+ * CA's certificates are issued here, before anything is timed, as the simulation's set-up does.
+ * The returned function runs handshake i and adds its elapsed ms to `account.ms`.
+ */
+function cbkeWork(n: number, account: { ms: number }): (i: number) => void {
+  const rng = new SeededRng(1);
+  const ca = simulationCa({ suite: 2, rng });
+  const tc = ca.issue(SIM_TC_EUI);
+  const tcEui = fromHex(SIM_TC_EUI);
+  const meters: { eui: Uint8Array; credentials: KeSuiteCredentials }[] = [];
+  for (let i = 0; i < n; i++)
+    meters.push({ eui: fromHex(simMeterEui(i)), credentials: ca.issue(simMeterEui(i)) });
+  const crypto = cbkeCrypto();
+  return (i) => {
+    const t0 = performance.now();
+    const m = meters[i];
+    // Initiate KE Request / Response: each side checks the other's certificate
+    const meterEph = crypto.generateEphemeral(2, rng);
+    if (
+      crypto.checkCertificate({ suite: 2, certificate: m.credentials.certificate, sender: m.eui, local: tc })
+    )
+      throw new Error(`handshake ${i}: the TC refused the meter's certificate`);
+    if (
+      crypto.checkCertificate({ suite: 2, certificate: tc.certificate, sender: tcEui, local: m.credentials })
+    )
+      throw new Error(`handshake ${i}: the meter refused the TC's certificate`);
+    // Ephemeral Data: the TC makes its key, both derive
+    const tcEph = crypto.generateEphemeral(2, rng);
+    const u = crypto.derive({
+      suite: 2,
+      role: "initiator",
+      local: {
+        eui64: m.eui,
+        credentials: m.credentials,
+        ephemeralPrivateKey: meterEph.privateKey,
+        ephemeralPublicKey: meterEph.publicKey,
+      },
+      remote: { eui64: tcEui, certificate: tc.certificate, ephemeralPublicKey: tcEph.publicKey },
+    });
+    const v = crypto.derive({
+      suite: 2,
+      role: "responder",
+      local: {
+        eui64: tcEui,
+        credentials: tc,
+        ephemeralPrivateKey: tcEph.privateKey,
+        ephemeralPublicKey: tcEph.publicKey,
+      },
+      remote: {
+        eui64: m.eui,
+        certificate: m.credentials.certificate,
+        ephemeralPublicKey: meterEph.publicKey,
+      },
+    });
+    // Confirm Key: the MACs must agree, as both engines check
+    if (u.macU.some((b, j) => b !== v.macU[j]) || u.keyData.some((b, j) => b !== v.keyData[j]))
+      throw new Error(`handshake ${i}: the two sides derived different keys`);
+    account.ms += performance.now() - t0;
+  };
+}
+
 function cpuMs(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 }
 
 const handshakes = Number(process.argv[2]);
-if (!Number.isInteger(handshakes) || handshakes < 1) {
-  process.stderr.write("usage: simulation-floor.ts <handshakes>\n");
+const mode = process.argv[3];
+if (!Number.isInteger(handshakes) || handshakes < 1 || (mode !== undefined && mode !== "cbke")) {
+  process.stderr.write("usage: simulation-floor.ts <handshakes> [cbke]\n");
   process.exit(2);
 }
+const account = { ms: 0 };
+const cbke = mode === "cbke" ? cbkeWork(handshakes, account) : undefined;
 const work = framesWork();
 const passes: number[] = [];
+const crypto: number[] = [];
 for (let pass = 0; pass < 2; pass++) {
+  account.ms = 0;
   const t0 = cpuMs();
-  for (let i = 0; i < handshakes; i++) work();
+  for (let i = 0; i < handshakes; i++) {
+    cbke?.(i);
+    work();
+  }
   passes.push(cpuMs() - t0);
+  crypto.push(account.ms);
 }
 const [freshMs, warmMs] = passes;
 process.stdout.write(
-  `${JSON.stringify({ handshakes, framesPerHandshake: FRAMES_PER_HANDSHAKE, freshMs, warmMs })}\n`,
+  `${JSON.stringify({
+    handshakes,
+    framesPerHandshake: FRAMES_PER_HANDSHAKE,
+    freshMs,
+    warmMs,
+    ...(cbke ? { cryptoFreshMs: crypto[0], cryptoWarmMs: crypto[1] } : {}),
+  })}\n`,
 );

@@ -6,8 +6,10 @@
  * handshake once V8 has compiled the code, as the CBKE benchmark measures its sides after a
  * warm-up; the difference is the process's one-off warm-up. Then the floor: a handshake's
  * frames alone in a third fresh process (bench/simulation-floor.ts), what no such simulation
- * avoids, against the target's room beside the CBKE computation. The machine's speed drifts,
- * so only figures from adjacent runs mean anything.
+ * avoids, against the target's room beside the CBKE computation; and in a fourth, the bare
+ * handshake: its CBKE computation (as the engines call it) and its frames, with no stack,
+ * engine, node or clock code, the least a fresh `zse simulate` can cost. The machine's speed
+ * drifts, so only figures from adjacent runs mean anything.
  */
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -61,6 +63,17 @@ export interface SimulationFloor {
   allowanceMsPerHandshake: number;
   /** The allowance less the frames' fresh cost. */
   leftMsPerHandshake: number;
+  /**
+   * CPU ms per bare handshake (its CBKE computation as the KE engines call it, and its frames;
+   * nothing else) in a fresh process after the simulation's set-up, and warm.
+   */
+  bareFreshMsPerHandshake: number;
+  bareWarmMsPerHandshake: number;
+  /** Of the fresh bare handshake, the CBKE computation's elapsed ms. */
+  bareCbkeFreshMsPerHandshake: number;
+  /** The bare handshake over two CBKE sides, fresh and warm (the target's 1.5 applies to a fresh run). */
+  bareRatioToTwoSides: number;
+  bareWarmRatioToTwoSides: number;
 }
 
 interface SimStats {
@@ -106,24 +119,43 @@ export function benchSimulation(opts: {
 
 const ms2 = (v: number) => Math.round(v * 100) / 100;
 
-/** Runs bench/simulation-floor.ts for `handshakes` in a fresh process. */
-function benchFloor(tsx: string, handshakes: number, twoSidesMs: number): SimulationFloor {
-  const r = spawnSync(process.execPath, ["--import", tsx, FLOOR_CHILD, String(handshakes)], {
-    encoding: "utf8",
-    env: { ...process.env, ZSE_DEBUG: "" },
-  });
+/** Runs bench/simulation-floor.ts for `handshakes` in a fresh process (`cbke`: bare handshakes). */
+function floorChild(tsx: string, handshakes: number, cbke: boolean): FloorChildReport {
+  const args = ["--import", tsx, FLOOR_CHILD, String(handshakes), ...(cbke ? ["cbke"] : [])];
+  const r = spawnSync(process.execPath, args, { encoding: "utf8", env: { ...process.env, ZSE_DEBUG: "" } });
   if (r.status !== 0) {
-    throw new Error(`the frames floor exited ${r.status}: ${(r.stderr || r.stdout).split("\n")[0]}`);
+    const what = cbke ? "the bare handshakes" : "the frames floor";
+    throw new Error(`${what} exited ${r.status}: ${(r.stderr || r.stdout).split("\n")[0]}`);
   }
-  const f = JSON.parse(r.stdout) as { framesPerHandshake: number; freshMs: number; warmMs: number };
+  return JSON.parse(r.stdout) as FloorChildReport;
+}
+
+interface FloorChildReport {
+  framesPerHandshake: number;
+  freshMs: number;
+  warmMs: number;
+  cryptoFreshMs?: number;
+}
+
+/** The frames alone, then bare handshakes, each in a fresh process. */
+function benchFloor(tsx: string, handshakes: number, twoSidesMs: number): SimulationFloor {
+  const f = floorChild(tsx, handshakes, false);
+  const bare = floorChild(tsx, handshakes, true);
   const fresh = f.freshMs / handshakes;
   const allowance = twoSidesMs / 2;
+  const bareFresh = bare.freshMs / handshakes;
+  const bareWarm = bare.warmMs / handshakes;
   return {
     framesPerHandshake: f.framesPerHandshake,
     framesFreshMsPerHandshake: ms2(fresh),
     framesWarmMsPerHandshake: ms2(f.warmMs / handshakes),
     allowanceMsPerHandshake: ms2(allowance),
     leftMsPerHandshake: ms2(allowance - fresh),
+    bareFreshMsPerHandshake: ms2(bareFresh),
+    bareWarmMsPerHandshake: ms2(bareWarm),
+    bareCbkeFreshMsPerHandshake: ms2((bare.cryptoFreshMs ?? 0) / handshakes),
+    bareRatioToTwoSides: ms2(bareFresh / twoSidesMs),
+    bareWarmRatioToTwoSides: ms2(bareWarm / twoSidesMs),
   };
 }
 

@@ -260,9 +260,20 @@ describe("zse bench options (ARCHITECTURE.md CLI contract)", () => {
     const left = f.allowanceMsPerHandshake - f.framesFreshMsPerHandshake;
     // three figures each rounded to 0.01 ms
     assert.ok(Math.abs(f.leftMsPerHandshake - left) <= 0.0151, `${f.leftMsPerHandshake} vs ${left}`);
+    // the bare handshake: its CBKE computation and the same frames, so more than the frames
+    // alone; its ratios from figures rounded to 0.01 ms (and 0.01)
+    assert.ok(f.bareFreshMsPerHandshake > f.framesFreshMsPerHandshake, JSON.stringify(f));
+    assert.ok(f.bareCbkeFreshMsPerHandshake > 0 && f.bareWarmMsPerHandshake > 0);
+    const ratioTolerance = 0.0051 + 0.0051 / s.twoSidesMs;
+    for (const [ratio, ms] of [
+      [f.bareRatioToTwoSides, f.bareFreshMsPerHandshake],
+      [f.bareWarmRatioToTwoSides, f.bareWarmMsPerHandshake],
+    ]) {
+      assert.ok(Math.abs(ratio - ms / s.twoSidesMs) <= ratioTolerance, `${ratio} vs ${ms / s.twoSidesMs}`);
+    }
   });
 
-  it("the floor's frames decode under their keys, and a bad handshake count is refused", () => {
+  it("the floor's frames decode under their keys, bare handshakes agree, bad arguments are refused", () => {
     const child = fileURLToPath(new URL("../../bench/simulation-floor.ts", import.meta.url));
     const run = (n: string) =>
       spawnSync(process.execPath, ["--import", "tsx", child, n], { encoding: "utf8" });
@@ -273,10 +284,23 @@ describe("zse bench options (ARCHITECTURE.md CLI contract)", () => {
     assert.equal(doc.handshakes, 2);
     // two handshakes: the warm pass may take less than the CPU clock's tick
     assert.ok(doc.freshMs > 0 && doc.warmMs >= 0);
-    for (const bad of ["0", "x"]) {
-      const r = run(bad);
-      assert.equal(r.status, 2, bad);
-      assert.match(r.stderr, /^usage: simulation-floor\.ts <handshakes>\n$/);
+    // bare handshakes: the CBKE computation too, the two sides agreeing (it exits 1 otherwise)
+    const bare = spawnSync(process.execPath, ["--import", "tsx", child, "2", "cbke"], { encoding: "utf8" });
+    assert.equal(bare.status, 0, bare.stderr);
+    const b = JSON.parse(bare.stdout);
+    assert.deepEqual(Object.keys(b), [
+      "handshakes",
+      "framesPerHandshake",
+      "freshMs",
+      "warmMs",
+      "cryptoFreshMs",
+      "cryptoWarmMs",
+    ]);
+    assert.ok(b.freshMs > 0 && b.cryptoFreshMs > 0 && b.cryptoWarmMs > 0);
+    for (const bad of [["0"], ["x"], ["2", "frames"]]) {
+      const r = spawnSync(process.execPath, ["--import", "tsx", child, ...bad], { encoding: "utf8" });
+      assert.equal(r.status, 2, bad.join(" "));
+      assert.match(r.stderr, /^usage: simulation-floor\.ts <handshakes> \[cbke\]\n$/);
     }
   });
 });
