@@ -109,10 +109,9 @@ function certificateFor(suite: Suite, point: Uint8Array, i: number): Uint8Array 
   });
 }
 
-/** Runs the SE benchmarks for one suite. */
-export function benchCbkeSuite(suite: Suite, opts: BenchRunOptions): CbkeBench {
+/** Two implicit certificates of a fresh CA and one CBKE side between them, as the benchmark times it. */
+function cbkeSideFixture(suite: Suite, rng: SeededRng) {
   const curve = curveForSuite(suite);
-  const rng = new SeededRng(`bench-${suite}`);
   const caPrivate = curve.randomScalar(rng);
   const caPublicKey = curve.encodePoint(curve.mulBase(caPrivate));
   let serial = 0;
@@ -124,6 +123,43 @@ export function benchCbkeSuite(suite: Suite, opts: BenchRunOptions): CbkeBench {
   const subjectOf = (c: Uint8Array) => c.slice(suite === 1 ? 22 : 28, suite === 1 ? 30 : 36);
   const vEph = generateEphemeralKey(suite, rng);
   const uKey = curve.scalarToBytes(dU);
+  /** One full side: ephemeral key generation + partner key reconstruction + ECMQV + KDF + MACs. */
+  const side = () => {
+    const eph = generateEphemeralKey(suite, rng);
+    cbkeDerive({
+      suite,
+      role: "initiator",
+      caPublicKey,
+      local: {
+        eui64: subjectOf(u.certificate),
+        certificate: u.certificate,
+        privateKey: uKey,
+        ephemeralPrivateKey: eph.privateKey,
+        ephemeralPublicKey: eph.publicKey,
+      },
+      remote: {
+        eui64: subjectOf(v.certificate),
+        certificate: v.certificate,
+        ephemeralPublicKey: vEph.publicKey,
+      },
+    });
+  };
+  return { curve, caPrivate, caPublicKey, encodeWith, issue, v, vEph, dU, side };
+}
+
+/**
+ * The median µs of one CBKE side alone (after the warm-up), as `zse bench` reports
+ * `cbkeSideUs`: for a figure taken in the same process, next to other work, as a denominator
+ * the machine's drifting speed hits alike.
+ */
+export function cbkeSideMedianUs(suite: Suite, opts: BenchRunOptions): number {
+  return medianUs(cbkeSideFixture(suite, new SeededRng(`bench-${suite}`)).side, opts);
+}
+
+/** Runs the SE benchmarks for one suite. */
+export function benchCbkeSuite(suite: Suite, opts: BenchRunOptions): CbkeBench {
+  const rng = new SeededRng(`bench-${suite}`);
+  const { curve, caPrivate, caPublicKey, encodeWith, issue, v, vEph, dU, side } = cbkeSideFixture(suite, rng);
 
   const certReconstructUs = medianUs(
     () => certificatePublicKeyPoint({ certificate: v.certificate, caPublicKey }),
@@ -145,26 +181,6 @@ export function benchCbkeSuite(suite: Suite, opts: BenchRunOptions): CbkeBench {
       }),
     opts,
   );
-  const side = () => {
-    const eph = generateEphemeralKey(suite, rng);
-    cbkeDerive({
-      suite,
-      role: "initiator",
-      caPublicKey,
-      local: {
-        eui64: subjectOf(u.certificate),
-        certificate: u.certificate,
-        privateKey: uKey,
-        ephemeralPrivateKey: eph.privateKey,
-        ephemeralPublicKey: eph.publicKey,
-      },
-      remote: {
-        eui64: subjectOf(v.certificate),
-        certificate: v.certificate,
-        ephemeralPublicKey: vEph.publicKey,
-      },
-    });
-  };
   const namedCurve = suiteInfo(suite).curveName;
   const [cbkeSideUs, nodeKeygenUs] = medianPair(side, () => generateKeyPairSync("ec", { namedCurve }), opts);
   const issueUs = medianUs(issue, opts);

@@ -24,7 +24,8 @@
  * Usage: node --import tsx bench/simulation-floor.ts <handshakes> [cbke]
  * Prints `{"handshakes": N, "framesPerHandshake": F, "freshMs": .., "warmMs": ..}` (CPU ms),
  * with `cbke` also `"cryptoFreshMs"` and `"cryptoWarmMs"`: the CBKE computation's share of
- * each pass (elapsed time around it, as the simulation's account of it).
+ * each pass (elapsed time around it, as the simulation's account of it), and
+ * `"adjacentTwoSidesMs"`: two CBKE sides as `zse bench` times them, in this process right after.
  */
 import { cbkeCrypto } from "../src/engine/ke-crypto.js";
 import type { KeSuiteCredentials } from "../src/engine/ke-types.js";
@@ -35,6 +36,7 @@ import { simulationCa } from "../src/node/sim-ca.js";
 import { SIM_TC_EUI, simMeterEui } from "../src/node/simulation.js";
 import { fromHex } from "../src/util/bytes.js";
 import { SeededRng } from "../src/util/rng.js";
+import { cbkeSideMedianUs } from "./cbke.js";
 
 /**
  * One meter's APS frames with the TC in a 1000-meter run (the association's two MAC frames
@@ -247,6 +249,12 @@ process.stdout.write(
     framesPerHandshake: FRAMES_PER_HANDSHAKE,
     freshMs,
     warmMs,
-    ...(cbke ? { cryptoFreshMs: crypto[0], cryptoWarmMs: crypto[1] } : {}),
+    ...(cbke
+      ? {
+          cryptoFreshMs: crypto[0],
+          cryptoWarmMs: crypto[1],
+          adjacentTwoSidesMs: (2 * cbkeSideMedianUs(2, { rounds: 21, inner: 2 })) / 1000,
+        }
+      : {}),
   })}\n`,
 );

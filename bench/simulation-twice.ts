@@ -3,11 +3,15 @@
  * `zse simulate --devices N --suite 2` twice in this fresh process and prints both runs' stats
  * as one JSON document, `{ fresh, warm }`. The first run is what a user's `zse simulate` costs
  * (V8 compiling as it goes); the second, the same work again once V8 has compiled it: what a
- * handshake costs the engines and the network, without the process's one-off warm-up.
+ * handshake costs the engines and the network, without the process's one-off warm-up. Then,
+ * in the same process right after, two CBKE sides as `zse bench` times them
+ * (`adjacentTwoSidesMs`): a denominator taken next to the runs, which the machine's drifting
+ * speed hits alike.
  *
  * Usage: node --import tsx bench/simulation-twice.ts <devices>
  */
 import { runSimulation } from "../src/node/simulation.js";
+import { cbkeSideMedianUs } from "./cbke.js";
 
 const devices = Number(process.argv[2]);
 const runs = [];
@@ -21,4 +25,5 @@ for (const run of ["first", "second"]) {
   }
   runs.push(r.stats);
 }
-process.stdout.write(`${JSON.stringify({ fresh: runs[0], warm: runs[1] })}\n`);
+const adjacentTwoSidesMs = (2 * cbkeSideMedianUs(2, { rounds: 21, inner: 2 })) / 1000;
+process.stdout.write(`${JSON.stringify({ fresh: runs[0], warm: runs[1], adjacentTwoSidesMs })}\n`);

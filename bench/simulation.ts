@@ -44,6 +44,14 @@ export interface SimulationBench {
   warm: SimulationRunFigures;
   /** What the first run cost more than the second, in ms: V8's one-off warm-up. */
   warmUpCpuMs: number;
+  /**
+   * Two CBKE sides timed as `zse bench` does, in the simulation's process right after its runs,
+   * and both runs over them: the same ratios with a denominator taken next to the runs (the
+   * machine's speed drifts over the seconds between the bench and its children).
+   */
+  adjacentTwoSidesMs: number;
+  ratioToAdjacentTwoSides: number;
+  warmRatioToAdjacentTwoSides: number;
   /** What no simulation of the issue can avoid (bench/simulation-floor.ts), against the target. */
   floor: SimulationFloor;
 }
@@ -74,6 +82,9 @@ export interface SimulationFloor {
   /** The bare handshake over two CBKE sides, fresh and warm (the target's 1.5 applies to a fresh run). */
   bareRatioToTwoSides: number;
   bareWarmRatioToTwoSides: number;
+  /** The same over two sides timed in the bare handshakes' process right after them. */
+  bareAdjacentTwoSidesMs: number;
+  bareRatioToAdjacentTwoSides: number;
 }
 
 interface SimStats {
@@ -101,7 +112,11 @@ export function benchSimulation(opts: {
   if (r.status !== 0) {
     throw new Error(`the simulation exited ${r.status}: ${(r.stderr || r.stdout).split("\n")[0]}`);
   }
-  const { fresh, warm } = JSON.parse(r.stdout) as { fresh: SimStats; warm: SimStats };
+  const { fresh, warm, adjacentTwoSidesMs } = JSON.parse(r.stdout) as {
+    fresh: SimStats;
+    warm: SimStats;
+    adjacentTwoSidesMs: number;
+  };
   const twoSidesMs = (2 * opts.cbkeSideUs) / 1000;
   const floor = benchFloor(tsx, opts.devices, twoSidesMs);
   const first = runFigures(fresh, twoSidesMs);
@@ -113,6 +128,9 @@ export function benchSimulation(opts: {
     twoSidesMs: Math.round(twoSidesMs * 1000) / 1000,
     warm: runFigures(warm, twoSidesMs),
     warmUpCpuMs: Math.round(fresh.cpuMs - warm.cpuMs),
+    adjacentTwoSidesMs: Math.round(adjacentTwoSidesMs * 1000) / 1000,
+    ratioToAdjacentTwoSides: ms2(fresh.cpuMsPerHandshake / adjacentTwoSidesMs),
+    warmRatioToAdjacentTwoSides: ms2(warm.cpuMsPerHandshake / adjacentTwoSidesMs),
     floor,
   };
 }
@@ -135,6 +153,7 @@ interface FloorChildReport {
   freshMs: number;
   warmMs: number;
   cryptoFreshMs?: number;
+  adjacentTwoSidesMs?: number;
 }
 
 /** The frames alone, then bare handshakes, each in a fresh process. */
@@ -156,6 +175,8 @@ function benchFloor(tsx: string, handshakes: number, twoSidesMs: number): Simula
     bareCbkeFreshMsPerHandshake: ms2((bare.cryptoFreshMs ?? 0) / handshakes),
     bareRatioToTwoSides: ms2(bareFresh / twoSidesMs),
     bareWarmRatioToTwoSides: ms2(bareWarm / twoSidesMs),
+    bareAdjacentTwoSidesMs: Math.round((bare.adjacentTwoSidesMs ?? Number.NaN) * 1000) / 1000,
+    bareRatioToAdjacentTwoSides: ms2(bareFresh / (bare.adjacentTwoSidesMs ?? Number.NaN)),
   };
 }
 

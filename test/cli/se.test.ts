@@ -271,6 +271,16 @@ describe("zse bench options (ARCHITECTURE.md CLI contract)", () => {
     ]) {
       assert.ok(Math.abs(ratio - ms / s.twoSidesMs) <= ratioTolerance, `${ratio} vs ${ms / s.twoSidesMs}`);
     }
+    // the same ratios over two sides timed in each child right after its runs (0.001 ms)
+    assert.ok(s.adjacentTwoSidesMs > 0 && f.bareAdjacentTwoSidesMs > 0);
+    for (const [ratio, ms, sides] of [
+      [s.ratioToAdjacentTwoSides, s.cpuMsPerHandshake, s.adjacentTwoSidesMs],
+      [s.warmRatioToAdjacentTwoSides, s.warm.cpuMsPerHandshake, s.adjacentTwoSidesMs],
+      [f.bareRatioToAdjacentTwoSides, f.bareFreshMsPerHandshake, f.bareAdjacentTwoSidesMs],
+    ]) {
+      const tolerance = 0.0051 + (0.0051 + 0.0006 * (ms / sides)) / sides;
+      assert.ok(Math.abs(ratio - ms / sides) <= tolerance, `${ratio} vs ${ms / sides}`);
+    }
   });
 
   it("the floor's frames decode under their keys, bare handshakes agree, bad arguments are refused", () => {
@@ -295,8 +305,9 @@ describe("zse bench options (ARCHITECTURE.md CLI contract)", () => {
       "warmMs",
       "cryptoFreshMs",
       "cryptoWarmMs",
+      "adjacentTwoSidesMs",
     ]);
-    assert.ok(b.freshMs > 0 && b.cryptoFreshMs > 0 && b.cryptoWarmMs > 0);
+    assert.ok(b.freshMs > 0 && b.cryptoFreshMs > 0 && b.cryptoWarmMs > 0 && b.adjacentTwoSidesMs > 0);
     for (const bad of [["0"], ["x"], ["2", "frames"]]) {
       const r = spawnSync(process.execPath, ["--import", "tsx", child, ...bad], { encoding: "utf8" });
       assert.equal(r.status, 2, bad.join(" "));
