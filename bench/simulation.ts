@@ -25,6 +25,12 @@ export interface SimulationRunFigures {
   backgroundMsPerHandshake?: number;
   restMsPerHandshake: number;
   ratioToTwoSides: number;
+  /**
+   * CPU per handshake over the CBKE computation's share of it, both from the same run: a ratio
+   * the machine's drifting speed leaves alone (it slows both alike), where the ratio to two
+   * sides timed elsewhere moves with it.
+   */
+  overKeCrypto: number;
 }
 
 export interface SimulationBench {
@@ -40,6 +46,8 @@ export interface SimulationBench {
   twoSidesMs: number;
   /** cpuMsPerHandshake / twoSidesMs (issue 6: at most 1.5). */
   ratioToTwoSides: number;
+  /** CPU per handshake over the run's own CBKE computation (see SimulationRunFigures). */
+  overKeCrypto: number;
   /** The same simulation run again in that process, V8 warm. */
   warm: SimulationRunFigures;
   /** What the first run cost more than the second, in ms: V8's one-off warm-up. */
@@ -79,6 +87,8 @@ export interface SimulationFloor {
   bareWarmMsPerHandshake: number;
   /** Of the fresh bare handshake, the CBKE computation's elapsed ms. */
   bareCbkeFreshMsPerHandshake: number;
+  /** The fresh bare handshake over its CBKE computation (as `overKeCrypto`). */
+  bareOverCbke: number;
   /** The bare handshake over two CBKE sides, fresh and warm (the target's 1.5 applies to a fresh run). */
   bareRatioToTwoSides: number;
   bareWarmRatioToTwoSides: number;
@@ -173,6 +183,7 @@ function benchFloor(tsx: string, handshakes: number, twoSidesMs: number): Simula
     bareFreshMsPerHandshake: ms2(bareFresh),
     bareWarmMsPerHandshake: ms2(bareWarm),
     bareCbkeFreshMsPerHandshake: ms2((bare.cryptoFreshMs ?? 0) / handshakes),
+    bareOverCbke: ms2(bare.freshMs / (bare.cryptoFreshMs ?? Number.NaN)),
     bareRatioToTwoSides: ms2(bareFresh / twoSidesMs),
     bareWarmRatioToTwoSides: ms2(bareWarm / twoSidesMs),
     bareAdjacentTwoSidesMs: Math.round((bare.adjacentTwoSidesMs ?? Number.NaN) * 1000) / 1000,
@@ -189,6 +200,7 @@ function runFigures(s: SimStats, twoSidesMs: number): SimulationRunFigures {
     ...(split.background !== undefined ? { backgroundMsPerHandshake: split.background } : {}),
     restMsPerHandshake: split.rest,
     ratioToTwoSides: Math.round((s.cpuMsPerHandshake / twoSidesMs) * 100) / 100,
+    overKeCrypto: ms2(s.cpuMsPerHandshake / split.keCrypto),
   };
 }
 

@@ -271,6 +271,15 @@ describe("zse bench options (ARCHITECTURE.md CLI contract)", () => {
     ]) {
       assert.ok(Math.abs(ratio - ms / s.twoSidesMs) <= ratioTolerance, `${ratio} vs ${ms / s.twoSidesMs}`);
     }
+    // CPU over the run's own CBKE computation (figures rounded to 0.01 ms)
+    for (const [ratio, all, cbke] of [
+      [s.overKeCrypto, s.cpuMsPerHandshake, s.keCryptoMsPerHandshake],
+      [s.warm.overKeCrypto, s.warm.cpuMsPerHandshake, s.warm.keCryptoMsPerHandshake],
+    ]) {
+      const tolerance = 0.0051 + (0.0051 * (1 + all / cbke)) / cbke;
+      assert.ok(Math.abs(ratio - all / cbke) <= tolerance, `${ratio} vs ${all / cbke}`);
+    }
+    assert.ok(f.bareOverCbke > 0);
     // the same ratios over two sides timed in each child right after its runs (0.001 ms)
     assert.ok(s.adjacentTwoSidesMs > 0 && f.bareAdjacentTwoSidesMs > 0);
     for (const [ratio, ms, sides] of [
