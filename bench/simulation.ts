@@ -204,18 +204,25 @@ function runFigures(s: SimStats, twoSidesMs: number): SimulationRunFigures {
   };
 }
 
-/** One line for the text report. */
+/** The text report's lines (joined by newlines): the figure, the warm run, the floor, the steadier ratios. */
 export function formatSimulationBench(s: SimulationBench): string {
-  return (
+  const f = s.floor;
+  return [
     `zse simulate --devices ${s.devices} --suite ${s.suite} (fresh process): ${s.cpuMsPerHandshake} ms CPU per handshake ` +
-    `= ${s.ratioToTwoSides} x two CBKE sides (${s.twoSidesMs} ms; issue 6 target: 1.5); per handshake ` +
-    `${split(s)}; run again in that process (V8 warm): ${s.warm.cpuMsPerHandshake} ms = ${s.warm.ratioToTwoSides} x (${split(s.warm)}); ` +
-    `the first run's one-off warm-up: ${s.warmUpCpuMs} ms CPU; ` +
-    `floor: a handshake's ${s.floor.framesPerHandshake} frames alone, encoded and decoded in a fresh process, ` +
-    `${s.floor.framesFreshMsPerHandshake} ms (warm ${s.floor.framesWarmMsPerHandshake}) of the ` +
-    `${s.floor.allowanceMsPerHandshake} ms the target allows beside the CBKE computation: ` +
-    `${s.floor.leftMsPerHandshake} ms left for stacks, engines and nodes`
-  );
+      `= ${s.ratioToTwoSides} x two CBKE sides (${s.twoSidesMs} ms; issue 6 target: 1.5); per handshake ${split(s)}`,
+    `  run again in that process (V8 warm): ${s.warm.cpuMsPerHandshake} ms = ${s.warm.ratioToTwoSides} x (${split(s.warm)}); ` +
+      `the first run's one-off warm-up: ${s.warmUpCpuMs} ms CPU`,
+    `  floor: a handshake's ${f.framesPerHandshake} frames alone, encoded and decoded in a fresh process, ` +
+      `${f.framesFreshMsPerHandshake} ms (warm ${f.framesWarmMsPerHandshake}) of the ${f.allowanceMsPerHandshake} ms ` +
+      `the target allows beside the CBKE computation: ${f.leftMsPerHandshake} ms left for stacks, engines and nodes; ` +
+      `a bare handshake (its CBKE computation and frames, nothing else) in a fresh process: ` +
+      `${f.bareFreshMsPerHandshake} ms = ${f.bareRatioToTwoSides} x two sides (CBKE ${f.bareCbkeFreshMsPerHandshake} ms; ` +
+      `warm ${f.bareWarmMsPerHandshake} ms = ${f.bareWarmRatioToTwoSides} x)`,
+    `  over two sides timed in each child right after its runs: simulation ${s.ratioToAdjacentTwoSides} x fresh, ` +
+      `${s.warmRatioToAdjacentTwoSides} x warm (${s.adjacentTwoSidesMs} ms), bare handshake ` +
+      `${f.bareRatioToAdjacentTwoSides} x (${f.bareAdjacentTwoSidesMs} ms); over the same run's CBKE computation: ` +
+      `simulation ${s.overKeCrypto} x fresh, ${s.warm.overKeCrypto} x warm, bare handshake ${f.bareOverCbke} x`,
+  ].join("\n");
 }
 
 function split(f: SimulationRunFigures): string {

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { formatSimulationBench } from "../../bench/simulation.js";
 import { zse } from "../support/cli.js";
 import { curveNameForSuite, opensslPublicKey } from "../support/node-ec.js";
 import { type AnnexC, annexC } from "../support/se-vectors.js";
@@ -280,6 +281,15 @@ describe("zse bench options (ARCHITECTURE.md CLI contract)", () => {
       assert.ok(Math.abs(ratio - all / cbke) <= tolerance, `${ratio} vs ${all / cbke}`);
     }
     assert.ok(f.bareOverCbke > 0);
+    // the text report: four lines, the headline first, each figure as in the JSON
+    const text = formatSimulationBench(s).split("\n");
+    assert.equal(text.length, 4);
+    assert.ok(
+      text[0].includes(`${s.cpuMsPerHandshake} ms CPU per handshake = ${s.ratioToTwoSides} x two CBKE sides`),
+    );
+    assert.ok(text[1].includes(`(V8 warm): ${s.warm.cpuMsPerHandshake} ms = ${s.warm.ratioToTwoSides} x`));
+    assert.ok(text[2].includes(`${f.bareFreshMsPerHandshake} ms = ${f.bareRatioToTwoSides} x two sides`));
+    assert.ok(text[3].includes(`bare handshake ${f.bareOverCbke} x`));
     // the same ratios over two sides timed in each child right after its runs (0.001 ms)
     assert.ok(s.adjacentTwoSidesMs > 0 && f.bareAdjacentTwoSidesMs > 0);
     for (const [ratio, ms, sides] of [
