@@ -139,7 +139,8 @@ export function writeApsFrame(w: FrameWriter, frame: ApsFrame, security: ApsSecu
       extendedNonce,
       frameCounter: s.frameCounter,
       source: s.source,
-      ...(keyId === KeyId.network ? { keySequence: s.keySequence ?? 0 } : {}),
+      // one shape for every key (writeAuxHeader reads it for the network key only)
+      keySequence: keyId === KeyId.network ? (s.keySequence ?? 0) : undefined,
     },
     SECURITY_LEVEL_ENC_MIC_32,
   );

@@ -140,18 +140,18 @@ export function encodeAir(options: {
         destinationEui64: b(a.dst),
         sourceEui64: b(a.src),
       },
-      ...(options.nwk
+      // one shape whichever layers are secured (undefined where one is not): a conditional
+      // spread here made a differently shaped object per combination for the codecs to read
+      nwkSecurity: options.nwk
         ? {
-            nwkSecurity: {
-              networkKey: options.nwk.networkKey,
-              frameCounter: options.nwk.frameCounter,
-              keySequence: options.nwk.keySequence,
-              source: b(a.src),
-            },
+            networkKey: options.nwk.networkKey,
+            frameCounter: options.nwk.frameCounter,
+            keySequence: options.nwk.keySequence,
+            source: b(a.src),
           }
-        : {}),
+        : undefined,
       aps: options.frame,
-      ...(options.aps ? { apsSecurity: options.aps } : {}),
+      apsSecurity: options.aps,
     },
     { fcs: true },
   );

@@ -79,6 +79,8 @@ export function describeCommand(c: ApsCommand): string {
 
 export class SimStack implements JoinerTransport, CoordinatorTransport {
   readonly eui64: Eui64Hex;
+  /** `eui64` as bytes, for the APS nonce of every frame this node secures (read only). */
+  private readonly euiBytes: Uint8Array;
   readonly name: string;
   readonly network: SimNetwork;
   private readonly clock: SimClock;
@@ -112,6 +114,7 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
 
   constructor(options: SimStackOptions) {
     this.eui64 = options.eui64;
+    this.euiBytes = fromHex(options.eui64);
     this.name = options.name;
     this.network = options.network;
     this.clock = options.network.clock;
@@ -228,14 +231,14 @@ export class SimStack implements JoinerTransport, CoordinatorTransport {
         nwkSequence: this.nextSeq("nwk"),
       },
       frame,
-      ...(lk && keyId !== undefined
-        ? {
-            aps: { key: lk.key, keyId, frameCounter: this.counters.take("aps"), source: fromHex(this.eui64) },
-          }
-        : {}),
-      ...(nwkKey
-        ? { nwk: { networkKey: nwkKey, frameCounter: this.counters.take("nwk"), keySequence: 0 } }
-        : {}),
+      // one shape with or without each layer's security (see encodeAir)
+      aps:
+        lk && keyId !== undefined
+          ? { key: lk.key, keyId, frameCounter: this.counters.take("aps"), source: this.euiBytes }
+          : undefined,
+      nwk: nwkKey
+        ? { networkKey: nwkKey, frameCounter: this.counters.take("nwk"), keySequence: 0 }
+        : undefined,
     });
   }
 
