@@ -84,6 +84,8 @@ export class ScalarModN {
     for (let i = 0; i <= k; i++) r[i] = x[i] + t[i];
     normalizeMod(r);
     // r < 3n now: subtract n twice, each time keeping the difference only when it is >= 0
+    // (for the two curve orders r < 2n already: B^(k-1) + B^(2k) mod n < n bounds the estimate's
+    // shortfall below 1; the second is for any other n, e.g. just above 2^24: see the tests)
     this.subtractIfNotBelow();
     this.subtractIfNotBelow();
     return bigintOf(r, k);

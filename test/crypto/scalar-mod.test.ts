@@ -59,4 +59,36 @@ describe("a·b + c mod n on fixed-width limbs (crypto/scalar-mod.ts)", () => {
     for (let a = 0n; a < 40n; a++)
       for (let b = 999_990n; b < 1_000_010n; b++) assert.equal(mulAddModN(n, a, b, b), (a * b + b) % n);
   });
+
+  // HAC 14.42's estimate q3 falls short of floor(x / n) by at most 2, hence two conditional
+  // subtractions. With mu' = B^(2k) / n it falls short by less than
+  // (x/B^(k-1) - q1)·mu'/B^(k+1) + q1·frac(mu')/B^(k+1) < (B^(k-1) + B^(2k) mod n) / n.
+  const B = 1n << 24n;
+  const limbs = (n: bigint) => BigInt(Math.ceil(n.toString(2).length / 24));
+  /** floor(x / n) less Barrett's estimate q3, computed as HAC 14.42 does, in BigInt. */
+  const shortBy = (n: bigint, x: bigint) => {
+    const k = limbs(n);
+    const q3 = ((x / B ** (k - 1n)) * (B ** (2n * k) / n)) / B ** (k + 1n);
+    return x / n - q3;
+  };
+
+  it("for both curve orders one subtraction always suffices (the bound above is below 1)", () => {
+    for (const suite of [1, 2] as const) {
+      const n = curveForSuite(suite).n;
+      const k = limbs(n);
+      assert.ok(B ** (k - 1n) + (B ** (2n * k) % n) < n, `suite ${suite}`);
+    }
+  });
+
+  it("a modulus and operands where the estimate is 2 short: the second subtraction is needed and made", () => {
+    // n just above 2^24: B^(2k) mod n is close to n, so the bound above nears 2; the largest
+    // operands with x's low limb all ones hit it (found by search, checked here in BigInt)
+    const a = B * B - 1n;
+    const c = B * B - 2n;
+    for (const d of [64n, 76n, 128n]) {
+      const n = B + d;
+      assert.equal(shortBy(n, a * a + c), 2n, `n = 2^24 + ${d}`);
+      assert.equal(new ScalarModN(n).mulAdd(a, a, c), (a * a + c) % n, `n = 2^24 + ${d}`);
+    }
+  });
 });
