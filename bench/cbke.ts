@@ -156,6 +156,14 @@ export function cbkeSideMedianUs(suite: Suite, opts: BenchRunOptions): number {
   return medianUs(cbkeSideFixture(suite, new SeededRng(`bench-${suite}`)).side, opts);
 }
 
+/**
+ * Two suite 2 CBKE sides in ms, timed as `zse bench` times one (median of 21 rounds of 2): the
+ * denominator the simulation's child processes take right after their runs.
+ */
+export function adjacentTwoSidesMs(): number {
+  return (2 * cbkeSideMedianUs(2, { rounds: 21, inner: 2 })) / 1000;
+}
+
 /** Runs the SE benchmarks for one suite. */
 export function benchCbkeSuite(suite: Suite, opts: BenchRunOptions): CbkeBench {
   const rng = new SeededRng(`bench-${suite}`);

@@ -34,9 +34,9 @@ import { KeyId } from "../src/net/frames/security.js";
 import { airDecodeOptions, decodeAir, encodeAir } from "../src/net/sim/air.js";
 import { simulationCa } from "../src/node/sim-ca.js";
 import { SIM_TC_EUI, simMeterEui } from "../src/node/simulation.js";
-import { fromHex } from "../src/util/bytes.js";
+import { equalBytes, fromHex } from "../src/util/bytes.js";
 import { SeededRng } from "../src/util/rng.js";
-import { cbkeSideMedianUs } from "./cbke.js";
+import { adjacentTwoSidesMs } from "./cbke.js";
 
 /**
  * One meter's APS frames with the TC in a 1000-meter run (the association's two MAC frames
@@ -209,8 +209,8 @@ function cbkeWork(n: number, account: { ms: number }): (i: number) => void {
         ephemeralPublicKey: meterEph.publicKey,
       },
     });
-    // Confirm Key: the MACs must agree, as both engines check
-    if (u.macU.some((b, j) => b !== v.macU[j]) || u.keyData.some((b, j) => b !== v.keyData[j]))
+    // Confirm Key: both MACs and the key must agree, as both engines check
+    if (!equalBytes(u.macU, v.macU) || !equalBytes(u.macV, v.macV) || !equalBytes(u.keyData, v.keyData))
       throw new Error(`handshake ${i}: the two sides derived different keys`);
     account.ms += performance.now() - t0;
   };
@@ -253,7 +253,7 @@ process.stdout.write(
       ? {
           cryptoFreshMs: crypto[0],
           cryptoWarmMs: crypto[1],
-          adjacentTwoSidesMs: (2 * cbkeSideMedianUs(2, { rounds: 21, inner: 2 })) / 1000,
+          adjacentTwoSidesMs: adjacentTwoSidesMs(),
         }
       : {}),
   })}\n`,
